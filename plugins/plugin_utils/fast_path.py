@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ROCKITPLAY
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The controller-side fast path shared by every action plugin of the collection.
+
+A module of this collection only talks HTTP to the Edge, so when its task would run on the
+controller anyway (local connection, or delegated to localhost), the action plugin runs the very
+same module code in the controller process instead of packaging and starting the module: the same
+argument validation (with the same environment fallbacks, honouring the task's ``environment``),
+check mode, diff, ``no_log`` masking and results. Elsewhere the module runs as usual.
+
+Set ``ROCKIT_FAST_PATH=false`` in the controller's environment, or the variable
+``rockit_fast_path: false``, to always use the module path.
+"""
+
+import os
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+
+# Importing the module code here means the main ansible-playbook process imports it (and requests)
+# once, when the strategy loads the action class; every forked worker then finds it already loaded.
+from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleFailure, execute
+
+FAST_PATH_ENV = 'ROCKIT_FAST_PATH'
+FAST_PATH_VAR = 'rockit_fast_path'
+
+
+class RockitAction(ActionBase):
+    """Base of the collection's action plugins; subclasses set ``definition``."""
+
+    definition = None
+    _supports_check_mode = True
+    _supports_async = True
+
+    def run(self, tmp=None, task_vars=None):
+        task_vars = task_vars or {}
+        result = super(RockitAction, self).run(tmp, task_vars)
+        if self._fast_path_allowed(task_vars):
+            result.update(self._run_in_controller())
+        else:
+            result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars,
+                                               wrap_async=self._task.async_val))
+        return self._hide_returned_secrets(result)
+
+    # ------------------------------------------------------------------ decisions
+    def _fast_path_allowed(self, task_vars):
+        if not boolean(os.environ.get(FAST_PATH_ENV, 'true'), strict=False):
+            return False
+        if not boolean(task_vars.get(FAST_PATH_VAR, True), strict=False):
+            return False
+        if self._task.async_val or self._play_context.become:
+            return False
+        transport = getattr(self._connection, 'transport', None) or getattr(self._connection, '_load_name', '')
+        return str(transport).rsplit('.', maxsplit=1)[-1] == 'local'
+
+    def _hide_returned_secrets(self, result):
+        if any(result.get(key) for key in self.definition.secret_results):
+            # Shown nowhere, kept in a registered result: the same as no_log on the task.
+            result['_ansible_no_log'] = True
+        return result
+
+    # ------------------------------------------------------------------ the fast path
+    def _task_environment(self):
+        env = {}
+        self._compute_environment_string(env)
+        return dict((str(k), str(v)) for k, v in env.items() if v is not None)
+
+    def _validate(self):
+        definition = self.definition
+        validator = ArgumentSpecValidator(definition.argument_spec, mutually_exclusive=definition.mutually_exclusive,
+                                          required_together=definition.required_together,
+                                          required_one_of=definition.required_one_of,
+                                          required_if=definition.required_if, required_by=definition.required_by)
+        env = self._task_environment()
+        saved = dict((k, os.environ.get(k)) for k in env)
+        os.environ.update(env)
+        try:
+            return validator.validate(dict(self._task.args))
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+    def _run_in_controller(self):
+        definition = self.definition
+        validation = self._validate()
+        params = validation.validated_parameters
+        no_log_values = validation._no_log_values
+        if validation.errors:
+            msg = validation.errors.msg
+            if isinstance(validation.errors[0], UnsupportedError):
+                msg = 'Unsupported parameters for (%s) module: %s' % (definition.name, msg)
+            return self._sanitize({'failed': True, 'msg': msg}, params, no_log_values)
+        ctx = Context(params, check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff), reuse_client=True)
+        try:
+            result = execute(definition, ctx)
+        except ModuleFailure as failure:
+            result = dict(failure.details, failed=True, msg=failure.msg)
+        if ctx.warnings:
+            result['warnings'] = list(ctx.warnings)
+        return self._sanitize(result, params, no_log_values)
+
+    @staticmethod
+    def _sanitize(result, params, no_log_values):
+        """What AnsibleModule does before it prints its result: invocation, and no_log values masked."""
+        result.setdefault('invocation', {'module_args': params})
+        preserved = dict((k, v) for k, v in result.items() if v is None or isinstance(v, bool))
+        result = remove_values(result, no_log_values)
+        result.update(preserved)
+        return result
