@@ -59,10 +59,16 @@ USER = Resource(
     create_extras={'apiKey': 'api_key'},
 )
 USER_TYPE = 'type'                      # read-only: 'user' or 'machine'
+USER_TYPE_HUMAN = 'user'
+USER_TYPE_MACHINE = 'machine'
+USER_OPTIONS = {'email': 'email', 'first_name': 'firstname', 'surname': 'surname', 'title': 'title', 'label': 'label',
+                'roles': 'roles'}      # module option -> API field
 USER_PASSWORD = 'password'              # create (human users)
 USER_RESET = ('resetCreds', 'password')  # administrator reset
 USER_OLD_PASSWORD = 'oldPW'             # self-service change (documented)
 USER_NEW_PASSWORD = 'newPW'
+USER_SECRET_FIELDS = ('apiKey', 'password', 'resetCreds', 'oldPW', 'newPW')  # never returned by reads; dropped if they were
+USER_EMAIL_PATTERN = r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$'
 
 APP = Resource(
     key='app', path=API_PREFIX + '/apps', id_field='name',
@@ -72,17 +78,28 @@ APP = Resource(
 )
 APP_DETAIL_FIELDS = ('name', 'label', 'dxfName', 'iCurBuild', 'maxBuilds', 'processing', 'exporting', 'deployed', 'files', 'deployments')
 APP_LIST_FIELDS = APP_DETAIL_FIELDS + ('sizeBytes', 'created', 'updated')
+APP_OPTIONS = {'label': 'label', 'max_builds': 'maxBuilds', 'deployments': 'deployments'}  # module option -> API field
+APP_MAX_BUILDS = (1, 100)               # documented default 5; range chosen
 
 DEPLOYMENT = Resource(
     key='deployment', path=API_PREFIX + '/deployments', id_field='name',
-    fields=('originPrefix', 'origin.type', 'origin.endpoint', 'origin.region', 'origin.bucket', 'downloadAuth.type'),
+    fields=('originPrefix', 'origin.type', 'origin.endpoint', 'origin.region', 'origin.bucket', 'downloadAuth'),
 )
+DEPLOYMENT_ORIGIN_OPTIONS = {           # module option (inside origin) -> API path
+    'type': 'origin.type', 'endpoint': 'origin.endpoint', 'region': 'origin.region', 'bucket': 'origin.bucket',
+    'prefix': 'originPrefix',
+}
+DEPLOYMENT_ORIGIN_TYPES = ('s3', 'netstorage')
 DEPLOYMENT_CREDENTIALS = 'origin.credentials'
-DEPLOYMENT_CREDENTIAL_KEYS = {
+DEPLOYMENT_CREDENTIAL_KEYS = {          # write-only, never returned
     's3': ('accessKeyId', 'secretAccessKey'),
     'netstorage': ('keyName', 'key'),
 }
-DEPLOYMENT_DOWNLOAD_AUTH_KEY = 'downloadAuth.key'
+DEPLOYMENT_DOWNLOAD_AUTH = 'downloadAuth'         # null removes it
+DEPLOYMENT_DOWNLOAD_AUTH_TYPE = 'type'
+DEPLOYMENT_DOWNLOAD_AUTH_TYPES = ('akamai', 'gcore')
+DEPLOYMENT_DOWNLOAD_AUTH_KEY = 'downloadAuth.key'  # write-only
+DEPLOYMENT_CONFLICT_APPS = 'apps'                 # 409 body on delete: the registered apps
 
 SUBSCRIPTION = Resource(
     key='subscription', path=API_PREFIX + '/subscriptions', id_field='name',
@@ -93,6 +110,13 @@ SUBSCRIPTION = Resource(
 )
 SUBSCRIPTION_SENDERS = ('dltar', 'mkraw', 'deploy')
 SUBSCRIPTION_EVENTS = ('submit', 'begin', 'end', 'error', 'exception')
+SUBSCRIPTION_TYPE = 'type'
+SUBSCRIPTION_WEBHOOK = ('webhook', 'webhook.url')        # (type, target field)
+SUBSCRIPTION_SLACK = ('slack', 'slack.channelId')
+SUBSCRIPTION_EVENTS_FIELD = 'events'                     # read one: the aggregated list
+SUBSCRIPTION_RECORD_EVENT = 'event'                      # list: one record per (name, event)
+SUBSCRIPTION_WEBHOOK_SCHEMES = ('http', 'https')
+SUBSCRIPTION_SLACK_PATTERN = r'^(#[a-z0-9._-]{1,80}|[CGD][A-Z0-9]{8,20})$'
 
 TASK = Resource(
     key='task', path=API_PREFIX + '/tasks', id_field='name',
@@ -104,12 +128,33 @@ TASK_FILTERS = {
 }
 TASK_STATUSES = ('allocating', 'pending', 'configuring', 'preparing', 'running', 'finalizing', 'done', 'failed', 'canceled', 'unfinished')
 TASK_FINAL_STATUSES = ('done', 'failed', 'canceled')
+TASK_UNFINISHED = 'unfinished'          # a filter value only: every status but the final ones
+TASK_DONE = 'done'
+TASK_FAILED = 'failed'
 TASK_TYPES = ('build', 'deploy', 'replication', 'cleanup', 'migration', 'test', 'export', 'import', 'backup', 'restore')
 TASK_ORDER_FIELDS = ('appName', 'taskType', 'created', 'name', 'status')
 TASK_FAILURE_FIELDS = ('httpStatus', 'exitCode', 'sizeBytesActual', 'sizeBytesExpected', 'fileReadFailed', 'message')
+TASK_LIST_FIELDS = ('name', 'service', 'status', 'appName', 'taskType', 'taskGroup', 'created')  # a list item (documented + chosen)
+TASK_NAME = 'name'
+TASK_STATUS = 'status'
+TASK_APP = 'appName'
+TASK_GROUP = 'taskGroup'
+TASK_CREATED = 'created'                # ISO 8601 UTC; the filter created= is "strictly after"
+TASK_ACKNOWLEDGED = 'acknowledged'
+TASK_EXPIRED = 'expired'
+TASK_NAME_PATTERN = r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$'  # chosen: <org>-<app>-<build>-<epoch>-<step> in lower case
+TASK_APP_PROCESSING = 'processing'      # app field: true while a build of the app is in its pipeline
 TRIGGER_PATH = API_PREFIX + '/trigger'
 TRIGGER_ACTION = 'action'
 TRIGGER_RETRY = 'retry'
 TRIGGER_TASK = 'taskName'
+TRIGGER_NEW_TASK = 'task'               # retry answer: the new task
 
 BUILDS_PATH = API_PREFIX + '/builds'
+BUILD_KEY = 'build'                     # answer: {"build": {appName, iBuild, taskGroup, tasks}}
+BUILD_APP = 'appName'
+BUILD_URL = 'url'
+BUILD_SIZE = 'size'
+BUILD_TASK_GROUP = 'taskGroup'
+BUILD_TASKS = 'tasks'
+BUILD_URL_SCHEMES = ('http', 'https')

@@ -92,7 +92,7 @@ class RockitAction(ActionBase):
         validation = self._validate()
         params = validation.validated_parameters
         no_log_values = validation._no_log_values
-        if validation.errors:
+        if validation.error_messages:
             msg = validation.errors.msg
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = 'Unsupported parameters for (%s) module: %s' % (definition.name, msg)
