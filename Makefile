@@ -33,3 +33,8 @@ $(VENV)/.installed: requirements-dev.txt
 collection:
 	@$(BIN)/python tests/tools/collection.py link >/dev/null
 	@$(BIN)/python tests/tools/collection.py pip-standin >/dev/null
+
+# make docs - the documentation site (module reference and guides), built offline into docs/docsite/build/html
+.PHONY: docs
+docs: venv collection
+	$(BIN)/python hacking/build_docs.py

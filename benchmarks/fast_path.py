@@ -71,7 +71,7 @@ def main():
                     path = os.path.join(tmp, '%s-%s.yml' % (task, looped))
                     with open(path, 'w') as handle:
                         handle.write(playbook(TASKS[task], args.tasks, looped))
-                    times = [timed(path, dict(base, **extra)) for _ in range(args.repeat)]
+                    times = [timed(path, dict(base, **extra)) for _attempt in range(args.repeat)]
                     rows.append(('loop of %d' % args.tasks if looped else '%d tasks' % args.tasks, label, statistics.median(times)))
     finally:
         proc.terminate()

@@ -12,6 +12,7 @@ import hashlib
 import random
 import time
 import traceback
+import warnings
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -23,7 +24,7 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.parse import quote
+from urllib.parse import quote
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 
@@ -211,7 +212,13 @@ class EdgeClient(object):
         self.write_count = 0
         self.logins = 0
         self.session = requests.Session()
-        self.session.verify = (ca_path or True) if validate_certs else False
+        # Passed with every request as well: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
+        self.verify = self.session.verify = (ca_path or True) if validate_certs else False
+        self.warnings = []
+        if not validate_certs and self.base.lower().startswith('https://'):
+            self.warnings.append('validate_certs is false: the TLS certificate of %s is not checked, so a machine on the way could '
+                                 'pose as the Edge and read the credentials. Set ca_path (ROCKIT_CA_PATH) to the certificate of the CA '
+                                 'that signed it instead.' % self.base)
         self.session.headers.update({
             'Accept': 'application/json',
             'User-Agent': 'rockitplay.edge/%s (Ansible collection; python-requests/%s)' % (COLLECTION_VERSION, requests.__version__),
@@ -276,7 +283,12 @@ class EdgeClient(object):
             try:
                 headers = None if auth else {specs.HEADER_TOKEN: None, specs.HEADER_API_KEY: None,
                                              specs.HEADER_ORG: None, specs.HEADER_USER: None}
-                response = self.session.request(method, url, json=body, params=params, timeout=self.timeout, headers=headers)
+                with warnings.catch_warnings():
+                    if self.verify is False:
+                        # urllib3 would print this on every request; the module warns once, in self.warnings
+                        warnings.filterwarnings('ignore', message='Unverified HTTPS request')
+                    response = self.session.request(method, url, json=body, params=params, timeout=self.timeout,
+                                                    headers=headers, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise ApiError(method, path, None, None, 'TLS error talking to %s: %s' % (self.base, _short(exc)),
                                hint='If the Edge uses a private CA, set ca_path (ROCKIT_CA_PATH) to its certificate bundle; '

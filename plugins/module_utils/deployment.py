@@ -26,7 +26,7 @@ CREDENTIAL_OPTIONS = {
 S3_ONLY_OPTIONS = ('region', 'bucket')
 NO_DOWNLOAD_AUTH = 'none'
 ORIGIN_TYPE = specs.DEPLOYMENT_ORIGIN_OPTIONS['type']    # origin.type
-ORIGIN = ORIGIN_TYPE.split('.')[0]
+ORIGIN = ORIGIN_TYPE.split('.', maxsplit=1)[0]
 HOST_PATTERN = r'^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$'
 
 

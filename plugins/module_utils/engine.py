@@ -155,7 +155,14 @@ def unwrap(res, data):
 
 
 def read(client, res, name):
-    data = client.get_or_none(res.item_path(name))
+    from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
+    try:
+        data = client.get_or_none(res.item_path(name))
+    except ApiError as exc:
+        if not (exc.ambiguous and exc.status == 200):
+            raise
+        # The answer was cut off or garbled; a read changes nothing, so read once more.
+        data = client.get_or_none(res.item_path(name))
     return None if data is None else unwrap(res, data)
 
 
@@ -173,7 +180,7 @@ class Outcome(object):
     def __init__(self):
         self.result = {'changed': False}
         self.extras = {}
-        self.action = 'none'
+        self.action = 'unchanged'
         self.before = None
         self.after = None
 
@@ -221,7 +228,10 @@ def delete(client, res, name):
     try:
         client.request('DELETE', res.item_path(name))
     except ApiError as exc:
-        if not (exc.status == 404 and exc.error == 'not-found'):
+        if exc.status == 404 and exc.error == 'not-found':
+            return
+        # The answer was lost: the object is gone if the delete was carried out.
+        if not (getattr(exc, 'ambiguous', False) and read(client, res, name) is None):
             raise
 
 
@@ -248,6 +258,7 @@ def ensure(client, res, name, state, desired=None, check_mode=False, create_secr
             outcome.action = 'deleted'
             outcome.result['changed'] = True
         outcome.result[res.key] = None
+        outcome.result['action'] = outcome.action
         outcome.result['diff'] = {'before': view(res, current, res.fields) if current else {}, 'after': {}}
         return outcome
 
@@ -290,4 +301,5 @@ def ensure(client, res, name, state, desired=None, check_mode=False, create_secr
         outcome.result['diff'] = {'before': before, 'after': after}
     outcome.after = obj
     outcome.result[res.key] = obj
+    outcome.result['action'] = outcome.action
     return outcome

@@ -5,8 +5,6 @@
 
 import re
 
-from ansible.module_utils.six import string_types
-
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
@@ -34,9 +32,9 @@ def normalize_permissions(permissions, option='permissions'):
         if isinstance(value, bool):
             raise ModuleFailure('%s.%s: give a list of operations (%s) or a bitmask from 0 to %d, not %r.'
                                 % (option, resource, ', '.join(allowed), maximum, value))
-        if isinstance(value, string_types) and re.match(r'^\s*\d+\s*$', value):
+        if isinstance(value, str) and re.match(r'^\s*\d+\s*$', value):
             value = int(value)
-        if isinstance(value, string_types):
+        if isinstance(value, str):
             value = [v.strip() for v in value.split(',') if v.strip()]
         if isinstance(value, int):
             if value < 0 or value > maximum or value & ~maximum:

@@ -70,6 +70,8 @@ class Context(object):
     def client(self):
         if self._client is None:
             self._client = get_client(self.params, sleep=self._sleep, reuse=self._reuse)
+            for warning in getattr(self._client, 'warnings', ()):
+                self.warn(warning)
         return self._client
 
     def warn(self, msg):

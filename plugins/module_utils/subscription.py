@@ -10,7 +10,7 @@ subscribe again), which issues a new signing secret. The list endpoint returns o
 
 import re
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from urllib.parse import urlsplit
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects, set_path

@@ -164,6 +164,11 @@ def keep_secret(ctx, result, outcome, key, path, what, name, rotate):
                  'If it was lost, %s.' % (path, what, name, rotate))
 
 
+def _refused(exc, field):
+    """Whether the Edge refused the request because of this body field (400 naming it)."""
+    return exc.status == 400 and field in '%s %s' % (exc.body.get('param') or '', exc.message)
+
+
 def run_user(ctx):
     p = ctx.params
     is_self = _same_name(p['username'], p.get('edge_username'))
@@ -189,9 +194,12 @@ def run_user(ctx):
         outcome = ensure(ctx.client, specs.USER, p['username'], p['state'], desired, ctx.check_mode,
                          create_secrets=create_secrets, update_secrets=_update_secrets(ctx, current), current=current)
     except ApiError as exc:
-        if exc.status == 400 and specs.USER_OLD_PASSWORD in '%s %s' % (exc.body.get('param', ''), exc.message):
+        if _refused(exc, specs.USER_OLD_PASSWORD):
             raise ModuleFailure('current_password is not the current password of %s (the Edge refused the change: %s).'
                                 % (p['username'], exc.message))
+        if _refused(exc, specs.USER_OPTIONS['roles']):
+            raise ModuleFailure('roles: the Edge refused them (%s). Every role must exist; create it first with '
+                                'rockitplay.edge.rockit_role.' % exc.message, api_status=exc.status, api_error=exc.error)
         raise
     result = outcome.result
     _friendly_diff(result.get('diff'))

@@ -16,7 +16,7 @@ description:
     deployments, including deployments added later. This module never does that by accident: give the deployments with
     O(deployments), or ask for every deployment on purpose with O(all_deployments=true). An empty O(deployments) list is refused."
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   name:
     description:
@@ -37,6 +37,7 @@ options:
     description:
       - The deployments the app is registered on, by name. The list replaces the registered deployments; it is compared as a set.
       - Every deployment must exist (see M(rockitplay.edge.rockit_deployment)); the Edge refuses unknown names.
+        Write the names as the Edge spells them (M(rockitplay.edge.rockit_deployment_info) lists them); they are compared exactly.
       - An empty list is refused, because the Edge would publish the app to all deployments; use O(all_deployments=true) for that.
       - When creating an app, O(deployments) or O(all_deployments) is required. When neither is set on an existing app,
         its registration is left as it is.

@@ -11,7 +11,7 @@ description:
   - Returns one app by name, or every app of the organisation (all pages are read; nothing is truncated).
   - The details include the current build (C(iCurBuild)), whether a build is C(processing), where it is C(deployed) and its C(files).
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   name:
     description:

@@ -17,7 +17,7 @@ description:
   - B(Deleting a deployment deletes every file published to its origin.) The Edge refuses to delete a deployment while apps
     are registered on it; the failure names those apps.
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   name:
     description:

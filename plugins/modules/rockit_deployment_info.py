@@ -11,7 +11,7 @@ description:
   - Returns one deployment by name, or every deployment of the organisation (all pages are read; nothing is truncated).
   - Credentials and download-authentication keys are write-only and never returned.
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   name:
     description:

@@ -19,7 +19,7 @@ description:
   - O(events) are compared as a set, so their order does not matter; a second run with the same options changes nothing
     and sends no write.
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   name:
     description:

@@ -13,7 +13,7 @@ description:
     C(events), and the records as the Edge lists them under RV(records).
   - Never returns a signing secret (the Edge returns it only when a subscription is created).
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   name:
     description:

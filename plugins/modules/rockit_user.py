@@ -19,7 +19,7 @@ description:
     and, with O(api_key_file), in a file. The output of that task is hidden (as with C(no_log)), while C(register) keeps the
     key; it is never printed unless you print it yourself."
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   username:
     description:

@@ -12,7 +12,7 @@ description:
     nothing is truncated).
   - Never returns a password or an API key.
 author:
-  - ROCKITPLAY
+  - ROCKITPLAY (@rockitplay)
 options:
   username:
     description:

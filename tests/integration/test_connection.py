@@ -137,7 +137,7 @@ def test_env_from_the_task_environment_keyword(playbook, edge):
           rockitplay.edge.rockit_role_info:
           environment:
             ROCKIT_EDGE_URL: "{{ url }}"
-    ''', None, env={'ROCKIT_ORGNAME': 'ExampleOrg', 'ROCKIT_USERNAME': 'adminPrincipal', 'ROCKIT_API_KEY': 'rockit-demo-api-key'},
-        extra_vars={'url': edge.url})
+    ''', None, extra_vars={'url': edge.url},
+        env={'ROCKIT_ORGNAME': 'ExampleOrg', 'ROCKIT_USERNAME': 'adminPrincipal', 'ROCKIT_API_KEY': 'rockit-demo-api-key'})
     assert run.rc == 0, run
     assert run.result('info')['total_count'] == 1

@@ -41,7 +41,7 @@ def stage(dest):
     output = os.path.join('tests', 'output')
     for dirpath, _dirs, files in os.walk(target):
         rel_dir = os.path.normpath(os.path.relpath(dirpath, target))
-        if rel_dir == output or rel_dir.startswith(output + os.sep):
+        if rel_dir == output or rel_dir.startswith(output + os.sep) or rel_dir.split(os.sep)[0] == '.git':
             continue
         for name in files:
             if os.path.normpath(os.path.join(rel_dir, name)) not in keep:
