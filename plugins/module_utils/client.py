@@ -121,6 +121,8 @@ def _hint(status, error, body, auth):
         if perm:
             return 'Grant the permission %s to one of the roles of the user the play authenticates as.' % perm
         return 'The user the play authenticates as lacks a permission for this request.'
+    if status == 409 and error == 'already-exists':
+        return 'Another client may have created it at the same moment: run the task again, which compares it with the declaration.'
     if status == 404 and error is None:
         return 'The Edge does not serve this path; check that edge_url points at the Edge (without /be/v1) and that the server version supports it.'
     if status in (400,) and error in ('invalid-param', 'missing-param'):
