@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'emulator'))
 
 import collection as _collection  # noqa: E402  pylint: disable=wrong-import-position
+from emulator_defaults import ADMIN  # noqa: E402  pylint: disable=wrong-import-position
 
 COLLECTIONS = _collection.link()
 if COLLECTIONS not in sys.path:
@@ -28,7 +29,6 @@ if COLLECTIONS not in sys.path:
 
 EMULATOR = os.path.join(ROOT, 'tests', 'emulator', 'edge_emulator.py')
 BIN = os.path.dirname(sys.executable)
-ADMIN = {'org': 'ExampleOrg', 'user': 'adminPrincipal', 'api_key': 'rockit-demo-api-key', 'password': 'rockit-demo-password'}
 WRITE_METHODS = ('POST', 'PATCH', 'PUT', 'DELETE')
 RECORD_CALLBACK_DIR = os.path.join(ROOT, 'tests', 'integration', 'callback_plugins')
 
@@ -48,6 +48,7 @@ class Emulator(object):
         self.http = requests.Session()
         self.http.headers['Accept'] = 'application/json'
         self.http.verify = False
+        self.http.trust_env = False  # REQUESTS_CA_BUNDLE would override verify=False
 
     # -- control API
     def control(self, method, path, body=None):

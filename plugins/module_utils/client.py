@@ -349,10 +349,19 @@ class EdgeClient(object):
     def get(self, path, params=None):
         return self.request('GET', path, params=params)
 
+    def read(self, path, params=None):
+        """GET; sent once more when the answer was cut off or garbled (not JSON): a read changes nothing."""
+        try:
+            return self.get(path, params)
+        except ApiError as exc:
+            if not (exc.ambiguous and exc.status is not None and exc.status < 400):
+                raise
+        return self.get(path, params)
+
     def get_or_none(self, path, params=None):
         """GET one object; None when the server answers 404 not-found."""
         try:
-            return self.get(path, params)
+            return self.read(path, params)
         except ApiError as exc:
             if exc.status == 404 and exc.error == 'not-found':
                 return None
@@ -370,7 +379,7 @@ class EdgeClient(object):
             if want <= 0:
                 break
             query.update({specs.PAGE_OFFSET: offset, specs.PAGE_LIMIT: want})
-            data = self.get(path, params=query)
+            data = self.read(path, params=query)
             page = data.get(list_key)
             if not isinstance(page, list):
                 raise ApiError('GET', path, 200, None, 'the answer has no list %r' % list_key)

@@ -155,14 +155,7 @@ def unwrap(res, data):
 
 
 def read(client, res, name):
-    from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
-    try:
-        data = client.get_or_none(res.item_path(name))
-    except ApiError as exc:
-        if not (exc.ambiguous and exc.status == 200):
-            raise
-        # The answer was cut off or garbled; a read changes nothing, so read once more.
-        data = client.get_or_none(res.item_path(name))
+    data = client.get_or_none(res.item_path(name))
     return None if data is None else unwrap(res, data)
 
 

@@ -62,6 +62,8 @@ class Context(object):
         self.check_mode = check_mode
         self.diff_mode = diff_mode
         self.warnings = []
+        # Secret values the module met on its own (e.g. inside nested declarations), masked like no_log options.
+        self.no_log_values = set()
         self._reuse = reuse_client
         self._sleep = sleep
         self._client = None
@@ -124,9 +126,11 @@ def run_ansible_module(definition):
     try:
         result = execute(definition, ctx)
     except ModuleFailure as failure:
+        module.no_log_values.update(ctx.no_log_values)
         for warning in ctx.warnings:
             module.warn(warning)
         module.fail_json(msg=failure.msg, **failure.details)
+    module.no_log_values.update(ctx.no_log_values)
     for warning in ctx.warnings:
         module.warn(warning)
     module.exit_json(**result)

@@ -104,7 +104,7 @@ class RockitAction(ActionBase):
             result = dict(failure.details, failed=True, msg=failure.msg)
         if ctx.warnings:
             result['warnings'] = list(ctx.warnings)
-        return self._sanitize(result, params, no_log_values)
+        return self._sanitize(result, params, set(no_log_values) | ctx.no_log_values)
 
     @staticmethod
     def _sanitize(result, params, no_log_values):

@@ -300,6 +300,8 @@ def validate(schema: dict, value: Any, path: str = "") -> None:
     if kinds and not any(_JSON_TYPES[kind](value) for kind in kinds):
         raise invalid(label, "expected %s." % describe(schema))
     if value is None:
+        if not kinds and "oneOf" in schema:
+            raise invalid(label, "expected an object, not null.")
         return
     if "enum" in schema and value not in schema["enum"]:
         raise invalid(label, "expected %s." % describe(schema))

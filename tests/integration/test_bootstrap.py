@@ -12,7 +12,7 @@ import time
 import pytest
 import yaml
 
-from conftest import ADMIN
+from emulator_defaults import ADMIN
 
 pytestmark = pytest.mark.integration
 
@@ -242,12 +242,14 @@ def test_input_is_checked_before_any_request(playbook, edge):
 
 def test_keys_are_kept_when_a_later_task_fails(playbook, edge, tmp_path):
     org = small_organisation()
-    # refused by rockit_subscription before its request, after the users were created
-    org['rockit_subscriptions'][0] = {'name': 'sub_bad', 'sender': 'deploy', 'events': ['end'], 'webhook_url': 'ftp://nowhere'}
+    # the Edge refuses the first subscription, after the users were created
+    edge.fault(method='POST', path='/be/v1/subscriptions', status=403, times=1,
+               body={'status': 'failed', 'error': 'forbidden', 'message': 'missing permission subscriptions.create',
+                     'permission': 'subscriptions.create'})
     keys_file = tmp_path / 'api_keys.yml'
     run = playbook(PLAY, edge, extra_vars=dict(org, rockit_api_keys_file=str(keys_file)))
     assert run.rc != 0
-    assert 'webhook_url' in run.stdout
+    assert 'subscriptions.create' in run.stdout
     keys = yaml.safe_load(keys_file.read_text())
     assert sorted(keys) == machine_users(org)
     assert stat.S_IMODE(os.stat(keys_file).st_mode) == 0o600

@@ -129,7 +129,7 @@ def test_both_auth_modes_at_once_fail_before_any_request(playbook, edge):
 
 
 def test_env_from_the_task_environment_keyword(playbook, edge):
-    run = playbook('''
+    play = '''
     - hosts: localhost
       gather_facts: false
       tasks:
@@ -137,7 +137,8 @@ def test_env_from_the_task_environment_keyword(playbook, edge):
           rockitplay.edge.rockit_role_info:
           environment:
             ROCKIT_EDGE_URL: "{{ url }}"
-    ''', None, extra_vars={'url': edge.url},
-        env={'ROCKIT_ORGNAME': 'ExampleOrg', 'ROCKIT_USERNAME': 'adminPrincipal', 'ROCKIT_API_KEY': 'rockit-demo-api-key'})
+    '''
+    env = {'ROCKIT_ORGNAME': 'ExampleOrg', 'ROCKIT_USERNAME': 'adminPrincipal', 'ROCKIT_API_KEY': 'rockit-demo-api-key'}
+    run = playbook(play, None, extra_vars={'url': edge.url}, env=env)
     assert run.rc == 0, run
     assert run.result('info')['total_count'] == 1

@@ -1,0 +1,43 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Test helper action: control the Edge emulator from inside a playbook, in the controller process.
+
+``rel_emulator: {mark: <case>, faults: [...], sleep: <seconds>}`` sends a marker request
+``GET /be/v1/_mark/<case>`` (the emulator logs it, so a test can cut its request log into cases),
+registers the faults with ``POST /_emulator/faults`` and then sleeps. It talks to the emulator in
+``ROCKIT_EDGE_URL`` (or ``url``) and never to anything else.
+"""
+
+import os
+import time
+
+import requests
+
+from ansible.plugins.action import ActionBase
+
+
+class ActionModule(ActionBase):
+    """Mark the request log, inject faults, wait."""
+
+    TRANSFERS_FILES = False
+    _supports_check_mode = True
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(ActionModule, self).run(tmp, task_vars)
+        args = self._task.args
+        url = (args.get('url') or os.environ['ROCKIT_EDGE_URL']).rstrip('/')
+        http = requests.Session()
+        http.verify = False
+        http.trust_env = False
+        http.headers['Accept'] = 'application/json'
+        if args.get('mark'):
+            http.get(url + '/be/v1/_mark/' + str(args['mark']), timeout=30)
+        ids = []
+        for fault in args.get('faults') or []:
+            answer = http.post(url + '/_emulator/faults', json=fault, timeout=30)
+            if answer.status_code != 200:
+                return dict(result, failed=True, msg='fault refused: %s' % answer.text)
+            ids.append(answer.json()['id'])
+        if args.get('sleep'):
+            time.sleep(float(args['sleep']))
+        return dict(result, changed=False, fault_ids=ids)
