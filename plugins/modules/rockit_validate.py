@@ -30,7 +30,8 @@ extends_documentation_fragment:
   - rockitplay.edge.attributes
   - rockitplay.edge.attributes.info_module
 seealso:
-  - role: rockitplay.edge.bootstrap
+  - module: rockitplay.edge.rockit_role
+  - module: rockitplay.edge.rockit_user
 '''
 
 EXAMPLES = r'''
