@@ -3,14 +3,17 @@
 A change to plugins/ or roles/ is measured best on a patched copy of the collection, against the unpatched
 one, in runs that alternate (the load of a shared machine drifts; paired runs cancel most of it):
 
-    cp -rL .build/collections /tmp/b && (edit /tmp/b/ansible_collections/rockitplay/edge/...)
-    .venv/bin/python benchmarks/ab.py --b /tmp/b --objects 500 --pairs 5
+    B=$(mktemp -d)
+    ansible-galaxy collection build --output-path "$B"          # in the patched checkout
+    ansible-galaxy collection install -p "$B" "$B"/rockitplay-edge-*.tar.gz
+    .venv/bin/python benchmarks/ab.py --b "$B" --objects 500 --pairs 5
 
 Both copies see the same organisation on the same emulator (created once, with A). Prints the wall time of
 each run, the medians and the median of the ratios B/A (below 1: B is faster).
 """
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -47,6 +50,7 @@ def main():
                 runners[side].playbook(runs[side], 'role_bootstrap.yml', ['@' + org_vars], env=env)
     finally:
         emulator.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
     ratios = [b / a for a, b in zip(runs['A'].walls, runs['B'].walls)]
     print()
     print('A: %s: median %.2f s (%s)' % (args.a, runs['A'].wall, ', '.join('%.2f' % w for w in runs['A'].walls)))

@@ -7,7 +7,7 @@ that cost the most, for the workers (where a task's loop items run) and for the 
 templating of loops, results, callbacks).
 
     .venv/bin/python benchmarks/profile_fast_path.py --kind users --objects 200
-    .venv/bin/python benchmarks/profile_fast_path.py --kind role --objects 500 --out /tmp/prof
+    .venv/bin/python benchmarks/profile_fast_path.py --kind role --objects 500 --out prof-role
 
 ``--module-path`` profiles with ROCKIT_FAST_PATH=false instead (then the module processes are not profiled).
 """
@@ -144,7 +144,7 @@ def main():
                              emulator, workdir)
         role_vars = orgmod.role_vars(org)
         setup = runner.write_vars('org-role.json', role_vars)
-        # Create everything first (with the role when it exists, else with one looped task per kind).
+        # Create everything first, unprofiled: one looped task per kind.
         for kind in orgmod.KINDS:
             path = os.path.join(workdir, 'setup-%s.yml' % kind)
             with open(path, 'w') as handle:

@@ -9,9 +9,11 @@ reading (and clearing) the emulator's request log after each run:
   4. the hand-written ansible.builtin.uri playbook (benchmarks/playbooks/uri_bootstrap.yml), warm;
   5. the floor: one ansible.builtin.set_fact task looped over N items;
   6. runs 2 and 4 again with the emulator adding a latency to every request (run 4 optionally on a sample);
-plus ansible-playbook's start-up (an empty loop) and N/10 looped ansible.builtin.ping tasks (the cost of a
-module task). It prints a table and the ratios against the targets, and writes the same to
-benchmarks/results/latest.md (--quick: benchmarks/results/quick.md.tmp).
+plus ansible-playbook's start-up (an empty loop), the role with nothing declared (its fixed cost), the floor
+with the organisation loaded as variables, N/10 looped ansible.builtin.ping tasks (the cost of a module task),
+and a check that the uri playbook creates what the role creates. It prints a table and the ratios against the
+targets (see docs/performance.md), and writes the same to benchmarks/results/latest.md
+(--quick: benchmarks/results/quick.md.tmp).
 
 Run it with ``make bench`` or ``.venv/bin/python benchmarks/run.py [--quick] [--objects N] ...``.
 """
@@ -567,25 +569,28 @@ def command_line(argv):
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', 1)[0])
     parser.add_argument('--objects', type=int, help='number of objects N; the mix is scaled to it (default: the mix, 500)')
     parser.add_argument('--mix', default=','.join('%s=%d' % kv for kv in orgmod.DEFAULT_MIX),
-                        help='objects per kind (machine_users is part of users)')
+                        help='objects per kind (machine_users is part of users); default: %(default)s')
     parser.add_argument('--quick', action='store_true', help='a fast check: N=100 unless --objects, one run each, result in results/quick.md.tmp')
     parser.add_argument('--skip-module-path', action='store_true', help='leave out run 3 (the module path)')
     parser.add_argument('--module-path-sample', type=int, default=50,
-                        help='run the module path on a sample of K objects and extrapolate to N (0: all N objects)')
+                        help='run the module path on a sample of K objects and extrapolate to N (0: all N objects); default: %(default)s')
     parser.add_argument('--uri-latency-sample', type=int, default=50,
-                        help='run the uri playbook with latency on a sample of K objects and extrapolate to N (0: all N objects)')
+                        help='run the uri playbook with latency on a sample of K objects and extrapolate to N (0: all N objects); default: %(default)s')
     parser.add_argument('--full', action='store_true', help='no sampling: every run on all N objects (slow)')
     parser.add_argument('--verify-uri', type=int, default=10, metavar='K',
-                        help='check the uri playbook: apply K objects with it to a new organisation and compare them with the role\'s (0: no check)')
-    parser.add_argument('--latency-ms', type=float, default=50.0, help='latency the emulator adds to every request in run 6')
-    parser.add_argument('--repeat', type=int, default=3, help='runs of the start-up, floor and warm role (median reported)')
-    parser.add_argument('--seed', type=int, default=42, help='seed of the generated organisation')
+                        help='check the uri playbook: apply K objects with it to a new organisation and compare them '
+                             'with the role\'s (0: no check); default: %(default)s')
+    parser.add_argument('--latency-ms', type=float, default=50.0, help='latency the emulator adds to every request in run 6; default: %(default)s')
+    parser.add_argument('--repeat', type=int, default=3,
+                        help='rounds of the start-up, the role with nothing declared, the warm role and the floors '
+                             '(medians reported); default: %(default)s')
+    parser.add_argument('--seed', type=int, default=42, help='seed of the generated organisation; default: %(default)s')
     parser.add_argument('--output', help='the result file (default: benchmarks/results/latest.md; --quick: results/quick.md.tmp)')
     parser.add_argument('--collections-path', default=os.path.join(ROOT, '.build', 'collections'),
-                        help='where ansible finds rockitplay.edge (e.g. a patched copy, to measure a change)')
+                        help='where ansible finds rockitplay.edge (default: this repository\'s .build/collections; e.g. a patched copy, to measure a change)')
     parser.add_argument('--keep', action='store_true', help='keep the work directory (playbook logs, generated variables)')
     args = parser.parse_args(argv)
     if args.quick:
