@@ -3,49 +3,13 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-
-from ansible_collections.rockitplay.edge.plugins.module_utils import client as client_mod
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_app, rockit_app_info
+from module_runner import run_module  # pylint: disable=import-error
 
-CONN = dict(edge_url='http://edge.test', edge_org='ExampleOrg', edge_username='adminPrincipal', edge_api_key='k-secret-123')
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'no such app'}
 SUSHI = {'name': 'Sushi', 'label': 'Sushibar', 'maxBuilds': 3, 'deployments': ['gcore', 'akamai'], 'dxfName': '', 'iCurBuild': 0,
          'processing': False, 'exporting': False, 'deployed': [], 'files': {'dxf': [], 'patches': {}}, 'sizeBytes': 0,
          'created': '2026-01-01T00:00:00Z', 'updated': '2026-01-01T00:00:00Z'}
-
-
-class Exit(Exception):
-    pass
-
-
-def run_module(module, fake, monkeypatch, check_mode=False, diff=True, **args):
-    """Run a module's main() with these options on the scripted transport; return its result (or failure)."""
-    original = client_mod.EdgeClient.__init__
-
-    def init(self, *a, **kw):
-        original(self, *a, **kw)
-        self.session.mount('http://', fake)
-
-    monkeypatch.setattr(client_mod.EdgeClient, '__init__', init)
-    results = []
-
-    def exit_json(self, **kwargs):
-        results.append(kwargs)
-        raise Exit()
-
-    def fail_json(self, **kwargs):
-        kwargs['failed'] = True
-        results.append(kwargs)
-        raise Exit()
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    with patch_module_args(dict(CONN, _ansible_check_mode=check_mode, _ansible_diff=diff, **args)):
-        with pytest.raises(Exit):
-            module.main()
-    return results[0]
 
 
 def run(fake, monkeypatch, **args):

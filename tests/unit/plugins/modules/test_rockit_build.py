@@ -7,7 +7,8 @@ from ansible.module_utils.six.moves.urllib.parse import unquote
 
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_build
 
-from test_rockit_tasks_info import NOT_FOUND, detail, listing, run_module, task
+from test_rockit_tasks_info import NOT_FOUND, detail, listing, task
+from module_runner import run_module  # pylint: disable=import-error
 
 URL = 'https://builds.example.com/sushi/0002.tar?X-Signature=s3cr3t'
 GROUP = 'exampleorg-sushi-0002'

@@ -5,7 +5,7 @@ import pytest
 
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_deployment, rockit_deployment_info
 
-from test_rockit_app import run_module  # pylint: disable=import-error
+from module_runner import run_module  # pylint: disable=import-error
 
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'no such deployment'}
 S3 = dict(type='s3', endpoint='s3.eu-central-1.example.com', region='eu-central-1', bucket='games',

@@ -3,46 +3,14 @@ import json
 
 import pytest
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-
-from ansible_collections.rockitplay.edge.plugins.module_utils import client as client_mod
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import normalize_permissions
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleFailure
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_role
-
-CONN = dict(edge_url='http://edge.test', edge_org='ExampleOrg', edge_username='adminPrincipal', edge_api_key='k-secret-123')
-
-
-class Exit(Exception):
-    pass
+from module_runner import run_module  # pylint: disable=import-error
 
 
 def run(fake, monkeypatch, **args):
-    original = client_mod.EdgeClient.__init__
-
-    def init(self, *a, **kw):
-        original(self, *a, **kw)
-        self.session.mount('http://', fake)
-
-    monkeypatch.setattr(client_mod.EdgeClient, '__init__', init)
-    results = []
-
-    def exit_json(self, **kwargs):
-        results.append(kwargs)
-        raise Exit()
-
-    def fail_json(self, **kwargs):
-        kwargs['failed'] = True
-        results.append(kwargs)
-        raise Exit()
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', fail_json)
-    with patch_module_args(dict(CONN, **args)):
-        with pytest.raises(Exit):
-            rockit_role.main()
-    return results[0]
+    return run_module(rockit_role, fake, monkeypatch, **args)
 
 
 def test_create_sends_exact_payload(fake, monkeypatch):

@@ -3,7 +3,8 @@ import pytest
 
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_task
 
-from test_rockit_tasks_info import NOT_FOUND, detail, run_module, task
+from test_rockit_tasks_info import NOT_FOUND, detail, task
+from module_runner import run_module  # pylint: disable=import-error
 
 DLTAR = task('dltar', 'pending')
 PATH = '/be/v1/tasks/' + DLTAR['name']

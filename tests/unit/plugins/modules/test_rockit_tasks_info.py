@@ -1,49 +1,13 @@
 """rockit_tasks_info as a module: exact query strings, pages, client-side filters, waiting with a fake sleep, failures."""
 import pytest
 
-from ansible.module_utils import basic
 from ansible.module_utils.six.moves.urllib.parse import unquote
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.rockitplay.edge.plugins.module_utils import client as client_mod
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_tasks_info
+from module_runner import run_module  # pylint: disable=import-error
 
-CONN = dict(edge_url='http://edge.test', edge_org='ExampleOrg', edge_username='adminPrincipal', edge_api_key='k-secret-123')
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'not found'}
 GROUP = 'exampleorg-sushi-0002'
-
-
-class Exit(Exception):
-    pass
-
-
-def run_module(module, fake, monkeypatch, sleeps=None, check_mode=False, diff=True, **args):
-    """Run a module's main() on the scripted transport, with a recording sleep; return its result (or failure)."""
-    original = client_mod.EdgeClient.__init__
-    sleeps = [] if sleeps is None else sleeps
-
-    def init(self, *a, **kw):
-        original(self, *a, **kw)
-        self.session.mount('http://', fake)
-        self.sleep = sleeps.append
-
-    monkeypatch.setattr(client_mod.EdgeClient, '__init__', init)
-    results = []
-
-    def leave(failed):
-        def handler(self, **kwargs):
-            if failed:
-                kwargs['failed'] = True
-            results.append(kwargs)
-            raise Exit()
-        return handler
-
-    monkeypatch.setattr(basic.AnsibleModule, 'exit_json', leave(False))
-    monkeypatch.setattr(basic.AnsibleModule, 'fail_json', leave(True))
-    with patch_module_args(dict(CONN, _ansible_check_mode=check_mode, _ansible_diff=diff, **args)):
-        with pytest.raises(Exit):
-            module.main()
-    return results[0]
 
 
 def run(fake, monkeypatch, **args):

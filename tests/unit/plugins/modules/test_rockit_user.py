@@ -9,7 +9,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_user, rockit_user_info
 
-from test_rockit_app import run_module  # pylint: disable=import-error
+from module_runner import run_module  # pylint: disable=import-error
 
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'no such user'}
 JDOE = {'username': 'jdoe', 'type': 'user', 'email': 'jdoe@example.com', 'firstname': 'Jane', 'surname': 'Doe', 'title': '',
