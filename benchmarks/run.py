@@ -10,7 +10,8 @@ reading (and clearing) the emulator's request log after each run:
   5. the floor: one ansible.builtin.set_fact task looped over N items;
   6. runs 2 and 4 again with the emulator adding a latency to every request (run 4 optionally on a sample);
 plus ansible-playbook's start-up (an empty loop), the role with nothing declared (its fixed cost), the floor
-with the organisation loaded as variables, N/10 looped ansible.builtin.ping tasks (the cost of a module task),
+with the organisation loaded as variables, N/10 looped ansible.builtin.ping tasks (the cost of a module task)
+beside N/10 looped rockit_role_info tasks on the module path (the cost of one of the collection's modules),
 and a check that the uri playbook creates what the role creates. It prints a table and the ratios against the
 targets (see docs/performance.md), and writes the same to benchmarks/results/latest.md
 (--quick: benchmarks/results/quick.md.tmp).
@@ -380,6 +381,8 @@ def execute(args, bench, org, counts):
                                 ['@' + role_module], env={'ROCKIT_FAST_PATH': 'false'})
     ping_count = max(10, n // 10)
     ping = bench.playbook(bench.add('ping', 'ansible.builtin.ping looped over N/10', ping_count), 'ping.yml', [count_var(ping_count)])
+    module_loop = bench.playbook(bench.add('module_loop', 'rockit_role_info looped over N/10, module path', ping_count), 'module_loop.yml',
+                                 [count_var(ping_count)], env={'ROCKIT_FAST_PATH': 'false'})
 
     print('the hand-written uri playbook', flush=True)
     uri = bench.playbook(bench.add('uri', '4. uri playbook, warm', n), 'uri_bootstrap.yml', ['@' + uri_all])
@@ -398,7 +401,8 @@ def execute(args, bench, org, counts):
     if args.verify_uri:
         print('the uri playbook on a new organisation: does it create what the role created?', flush=True)
         verified = verify_uri(bench, org, args.verify_uri)
-    return dict(n=n, startup=startup, empty=empty, floor=floor, floor_vars=floor_vars, cold=cold, warm=warm, module=module, ping=ping, uri=uri,
+    return dict(n=n, startup=startup, empty=empty, floor=floor, floor_vars=floor_vars, cold=cold, warm=warm, module=module, ping=ping,
+                module_loop=module_loop, uri=uri,
                 warm_lat=warm_lat, uri_lat=uri_lat, verified=verified)
 
 
@@ -506,6 +510,9 @@ def report(args, r, counts, info, load_before, load_after, command, code):
             (r['empty'].cpu + module_cpu_per * n) / warm.cpu, 'for information', None)
         add('module path per object / ping task per item (%.3f s / %.3f s)' % (module_per, ping_per), module_per / ping_per,
             module_cpu_per / ping_cpu_per, '<= %.2f' % TARGET_MODULE_VS_PING, TARGET_MODULE_VS_PING)
+    loop_per = per_object(r['module_loop'], startup)
+    add('one module task per item: rockit_role_info / ping, both looped, module path (%.3f s / %.3f s)' % (loop_per, ping_per),
+        loop_per / ping_per, (r['module_loop'].cpu - startup_cpu) / (ping.cpu - startup_cpu), 'for information', None)
     expected = warm_lat.request_count * lat + floor.wall
     add('warm role +%g ms / (%d requests x %g ms + floor %.2f s = %.2f s)' % (
         args.latency_ms, warm_lat.request_count, args.latency_ms, floor.wall, expected), warm_lat.wall / expected, None,
@@ -575,7 +582,7 @@ def parse_args(argv):
                         help='objects per kind (machine_users is part of users); default: %(default)s')
     parser.add_argument('--quick', action='store_true', help='a fast check: N=100 unless --objects, one run each, result in results/quick.md.tmp')
     parser.add_argument('--skip-module-path', action='store_true', help='leave out run 3 (the module path)')
-    parser.add_argument('--module-path-sample', type=int, default=50,
+    parser.add_argument('--module-path-sample', type=int, default=0,
                         help='run the module path on a sample of K objects and extrapolate to N (0: all N objects); default: %(default)s')
     parser.add_argument('--uri-latency-sample', type=int, default=50,
                         help='run the uri playbook with latency on a sample of K objects and extrapolate to N (0: all N objects); default: %(default)s')

@@ -27,6 +27,7 @@ from ansible.module_utils.basic import env_fallback
 from urllib.parse import quote
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiError, ConfigError
 
 COLLECTION_VERSION = '1.0.0'
 
@@ -71,42 +72,6 @@ def connection_argument_spec():
         retries=opt('retries', type='int', default=3),
         max_retry_wait=opt('max_retry_wait', type='int', default=120),
     )
-
-
-class ApiError(Exception):
-    """A request that did not succeed, with everything a user needs to act on it."""
-
-    def __init__(self, method, path, status=None, error=None, message=None, body=None, hint=None, retry_after=None,
-                 ambiguous=None):
-        self.method = method
-        self.path = path
-        self.status = status
-        self.error = error
-        self.message = message or ''
-        self.body = body if isinstance(body, dict) else {}
-        self.hint = hint
-        self.retry_after = retry_after
-        # True when the request may or may not have been carried out by the server.
-        self.ambiguous = (status is None or status in (500, 502, 504)) if ambiguous is None else ambiguous
-        super(ApiError, self).__init__(self.to_message())
-
-    def to_message(self):
-        where = '%s %s' % (self.method, self.path)
-        if self.status is None:
-            what = self.message
-        else:
-            name = ' %s' % self.error if self.error else ''
-            what = 'HTTP %s%s' % (self.status, name)
-            if self.message:
-                what += ': %s' % self.message
-        msg = 'ROCKIT Edge request %s failed: %s.' % (where, what.rstrip('.'))
-        if self.hint:
-            msg += ' ' + self.hint
-        return msg
-
-
-class ConfigError(Exception):
-    """The connection options cannot work together."""
 
 
 def _hint(status, error, body, auth):
@@ -211,6 +176,8 @@ class EdgeClient(object):
         self.max_retry_wait = max(0, max_retry_wait)
         self.sleep = sleep
         self.request_count = 0
+        # Item paths a list read has shown not to exist: get_or_none answers None for them once, without a request.
+        self.known_absent = set()
         self.write_count = 0
         self.logins = 0
         self.session = requests.Session()
@@ -359,7 +326,10 @@ class EdgeClient(object):
         return self.get(path, params)
 
     def get_or_none(self, path, params=None):
-        """GET one object; None when the server answers 404 not-found."""
+        """GET one object; None when the server answers 404 not-found (or a list read showed it missing)."""
+        if path in self.known_absent:
+            self.known_absent.discard(path)
+            return None
         try:
             return self.read(path, params)
         except ApiError as exc:

@@ -11,6 +11,8 @@ the result in check mode without writing, and returns the diff (managed fields o
 
 import copy
 
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiError
+
 SECRET_MASK = '********'
 SECRET_CHANGED = '******** (new value)'
 
@@ -179,7 +181,6 @@ class Outcome(object):
 
 
 def _create(client, res, name, payload, outcome):
-    from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
     try:
         data = client.request('POST', res.path, payload)
     except ApiError as exc:
@@ -203,7 +204,6 @@ def _create(client, res, name, payload, outcome):
 
 
 def _patch(client, res, name, payload, desired, fields):
-    from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
     try:
         data = client.request('PATCH', res.path, payload)
     except ApiError as exc:
@@ -217,7 +217,6 @@ def _patch(client, res, name, payload, desired, fields):
 
 
 def delete(client, res, name):
-    from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
     try:
         client.request('DELETE', res.item_path(name))
     except ApiError as exc:
@@ -258,10 +257,20 @@ def ensure(client, res, name, state, desired=None, check_mode=False, create_secr
     identity = {res.id_field: name}
     if current is None:
         predicted = merge(res.defaults, identity, desired)
-        if check_mode:
-            obj = predicted
-        else:
-            obj = _create(client, res, name, merge(identity, desired, create_secrets), outcome) or predicted
+        obj = predicted
+        if not check_mode:
+            try:
+                obj = _create(client, res, name, merge(identity, desired, create_secrets), outcome) or predicted
+            except ApiError as exc:
+                # Created by someone else since it was read (another play, or a list read before): compare instead.
+                current = read(client, res, name) if exc.status == 409 else None
+                if current is None:
+                    raise
+                outcome.before = current
+                outcome.result.setdefault('warnings', []).append(
+                    '%s %r was created by someone else while this task ran; it was compared with the declaration instead.'
+                    % (res.key, name))
+    if current is None:
         outcome.action = 'created'
         outcome.result['changed'] = True
         after = view(res, obj, fields)

@@ -33,10 +33,14 @@ class ModuleDef(object):
     ``secret_results`` names result keys that carry a secret the server returns once (a new API
     key, a subscription secret): when one is present the action plugin hides the task output from
     the display, while a registered result keeps it.
+
+    ``nested_secrets`` marks a module whose free-form options may hold secrets that no ``no_log``
+    reaches (declarations of other modules): on the module path it must not log its invocation on the
+    host; it masks those secrets in its result itself (``Context.no_log_values``).
     """
 
     def __init__(self, name, argument_spec, run, mutually_exclusive=(), required_if=(), required_one_of=(),
-                 required_together=(), required_by=None, secret_results=(), connection=True):
+                 required_together=(), required_by=None, secret_results=(), connection=True, nested_secrets=False):
         self.name = name
         self.argument_spec = dict(connection_argument_spec()) if connection else {}
         self.argument_spec.update(argument_spec)
@@ -47,6 +51,7 @@ class ModuleDef(object):
         self.required_together = list(required_together)
         self.required_by = dict(required_by or {})
         self.secret_results = tuple(secret_results)
+        self.nested_secrets = nested_secrets
 
     def module_kwargs(self):
         return dict(argument_spec=self.argument_spec, supports_check_mode=True, mutually_exclusive=self.mutually_exclusive,
@@ -64,6 +69,8 @@ class Context(object):
         self.warnings = []
         # Secret values the module met on its own (e.g. inside nested declarations), masked like no_log options.
         self.no_log_values = set()
+        # Called with (kind, result) as each object of a multi-object run is done (the fast path shows it).
+        self.progress = None
         self._reuse = reuse_client
         self._sleep = sleep
         self._client = None

@@ -77,4 +77,5 @@ VALIDATE_MODULE = ModuleDef(
     'rockit_validate',
     dict(declarations=dict(type='dict', required=True)),
     run_validate,
+    nested_secrets=True,
 )

@@ -42,9 +42,22 @@ class RockitAction(ActionBase):
         if self._fast_path_allowed(task_vars):
             result.update(self._run_in_controller())
         else:
-            result.update(self._execute_module(module_args=dict(self._task.args), task_vars=task_vars,
-                                               wrap_async=self._task.async_val))
+            result.update(self._run_module(task_vars))
         return self._hide_returned_secrets(result)
+
+    def _run_module(self, task_vars):
+        no_log = self._task.no_log
+        if self.definition.nested_secrets:
+            # The module's options may hold secrets no no_log reaches: it must not log its invocation on the host
+            # (the task's no_log is what tells a module that; the display of the result is decided as before).
+            self._task.no_log = True
+        try:
+            return self._execute_module(module_args=dict(self._task.args), task_vars=task_vars, wrap_async=self._task.async_val)
+        finally:
+            self._task.no_log = no_log
+
+    def _prepare(self, ctx):
+        """A hook for subclasses: adjust the run context of the fast path."""
 
     # ------------------------------------------------------------------ decisions
     def _fast_path_allowed(self, task_vars):
@@ -69,8 +82,8 @@ class RockitAction(ActionBase):
         self._compute_environment_string(env)
         return dict((str(k), str(v)) for k, v in env.items() if v is not None)
 
-    def _validate(self):
-        definition = self.definition
+    def _validate(self, definition=None, args=None):
+        definition = definition or self.definition
         validator = ArgumentSpecValidator(definition.argument_spec, mutually_exclusive=definition.mutually_exclusive,
                                           required_together=definition.required_together,
                                           required_one_of=definition.required_one_of,
@@ -79,7 +92,7 @@ class RockitAction(ActionBase):
         saved = dict((k, os.environ.get(k)) for k in env)
         os.environ.update(env)
         try:
-            return validator.validate(dict(self._task.args))
+            return validator.validate(dict(self._task.args if args is None else args))
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -87,9 +100,10 @@ class RockitAction(ActionBase):
                 else:
                     os.environ[key] = value
 
-    def _run_in_controller(self):
-        definition = self.definition
-        validation = self._validate()
+    def _run_in_controller(self, definition=None, args=None):
+        """Validate and run a module's code here; ``definition`` and ``args`` default to the task's."""
+        definition = definition or self.definition
+        validation = self._validate(definition, args)
         params = validation.validated_parameters
         no_log_values = validation._no_log_values
         if validation.error_messages:
@@ -98,6 +112,7 @@ class RockitAction(ActionBase):
                 msg = 'Unsupported parameters for (%s) module: %s' % (definition.name, msg)
             return self._sanitize({'failed': True, 'msg': msg}, params, no_log_values)
         ctx = Context(params, check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff), reuse_client=True)
+        self._prepare(ctx)
         try:
             result = execute(definition, ctx)
         except ModuleFailure as failure:

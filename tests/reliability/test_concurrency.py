@@ -4,8 +4,8 @@ One emulator holds eight organisations (``POST /_emulator/orgs``); the inventory
 organisation (``ansible_connection: local``, the connection in per-host variables) and the role
 applies all of them with ``--forks 8``. Every organisation must end exactly as declared, and a second
 run must change nothing. Then two ansible-playbook processes apply the same organisation at the same
-moment: the result must be the declared state, any failure a clear message (never a traceback), and
-a third run must report no change.
+moment: the result must be the declared state, with no failure (the play that finds an object created
+by the other one meanwhile compares it instead) and no traceback, and a third run must report no change.
 """
 import json
 import sys
@@ -129,18 +129,13 @@ def test_two_plays_racing_on_one_organisation(playbook, emulator_factory, tmp_pa
         thread.start()
     for thread in threads:
         thread.join()
-    failures = []
+    warnings = []
     for run in runs:
         assert_clean(run)
-        for entry in run.results:
-            if entry['status'] != 'failed':
-                continue
-            items = entry['result'].get('results') or [entry['result']]
-            failures += [i.get('msg', '') for i in items if i.get('failed')]
-    for msg in failures:
-        # the only acceptable failure: the other play created the same object a moment earlier
-        assert 'ROCKIT Edge request' in msg and 'already-exists' in msg and 'run the task again' in msg, failures
-    assert sorted(run.rc for run in runs) == [0, 2] and len(failures) == 1, (runs, failures)
+        assert run.rc == 0, run
+        warnings += [w for entry in run.results for w in entry['result'].get('warnings', [])]
+    # the play that lost the race found the role created meanwhile and compared it instead of failing
+    assert [w for w in warnings if 'created by someone else' in w] != [], (runs, warnings)
     check_org(emu, 'Race', 1)
     creates = [r['status'] for r in emu.requests() if (r['method'], r['path']) == ('POST', '/be/v1/roles')]
     assert sorted(creates) == [200, 200, 409], creates     # the race happened: Devs was created twice at once
@@ -151,4 +146,4 @@ def test_two_plays_racing_on_one_organisation(playbook, emulator_factory, tmp_pa
     assert [r['task'] for r in third.results if r['result'].get('changed')] == []
     assert emu.writes() == []
     check_org(emu, 'Race', 1)
-    record_property('race_failures', len(failures))
+    record_property('race_conflicts_compared', len(warnings))

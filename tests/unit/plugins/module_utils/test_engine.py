@@ -135,6 +135,35 @@ def test_lost_create_answer_is_read_before_retrying():
     assert 'was lost' in out.result['warnings'][0]
 
 
+def test_create_conflict_compares_with_what_someone_else_created():
+    client = FakeClient()
+    real_request = client.request
+
+    def request(method, path, body=None):
+        if method == 'POST' and 'a' not in client.objects:
+            client.objects['a'] = dict(SERVER, label='theirs')     # the other play wins the race
+            client.calls.append((method, path, body))
+            raise ApiError('POST', path, 409, 'already-exists', 'exists')
+        return real_request(method, path, body)
+
+    client.request = request
+    out = ensure(client, THING, 'a', 'present', {'label': 'ours'})
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET', 'PATCH']
+    assert out.action == 'updated' and out.result['diff']['before']['label'] == 'theirs'
+    assert 'created by someone else' in out.result['warnings'][0]
+
+
+def test_create_conflict_without_the_object_is_the_error():
+    client = FakeClient()
+
+    def refuse(method, path, body=None):
+        raise ApiError(method, path, 409, 'conflict', 'no')
+
+    client.request = refuse
+    with pytest.raises(ApiError):
+        ensure(client, THING, 'a', 'present', {'label': 'ours'})
+
+
 @pytest.mark.parametrize('path, desired, current, same', [
     ('label', '', None, True),
     ('label', 'a', 'A', False),

@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, ROCKITPLAY
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""rockit_apply: many objects of one kind in one task.
+
+On the fast path each object is shown as it is done; on the module path (one module process for all
+objects) when the module returns. A result that carries a secret is hidden from the display the way a
+loop item with no_log is; the other objects' results stay visible.
+"""
+
+from ansible.module_utils.common.parameters import remove_values
+from ansible.utils.display import Display
+
+from ansible_collections.rockitplay.edge.plugins.module_utils.apply import APPLY_MODULE, KINDS
+from ansible_collections.rockitplay.edge.plugins.plugin_utils.fast_path import RockitAction
+
+display = Display()
+
+
+class ActionModule(RockitAction):
+    definition = APPLY_MODULE
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        self._host = (task_vars or {}).get('inventory_hostname', 'localhost')
+        self._shown = False
+        return super(ActionModule, self).run(tmp, task_vars)
+
+    def _prepare(self, ctx):
+        self._shown = True
+        ctx.progress = lambda kind, item: self._show(kind, item, ctx.no_log_values)
+
+    def _hide_returned_secrets(self, result):
+        kind = self._task.args.get('kind')
+        secret_keys = KINDS[kind][0].secret_results if kind in KINDS else ()
+        for item in result.get('results') or []:
+            if not self._shown:
+                self._show(kind, item, ())
+            if any(item.get(key) for key in secret_keys):
+                item['_ansible_no_log'] = True
+                # Shown nowhere, kept in a registered result; the other items stay visible.
+                result['_ansible_no_log'] = True
+        return result
+
+    def _show(self, kind, item, no_log_values):
+        line = '[%s] %s %s: ' % (self._host, kind, item.get('name'))
+        if item.get('failed'):
+            display.display(line + 'failed: %s' % remove_values(item.get('msg', ''), no_log_values), color='red')
+        elif item.get('skipped'):
+            display.display(line + 'not attempted', color='cyan')
+        elif item.get('changed'):
+            display.display(line + item.get('action', 'changed'), color='yellow')
+        else:
+            display.v(line + item.get('action', 'ok'))
