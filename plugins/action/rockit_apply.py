@@ -24,7 +24,12 @@ class ActionModule(RockitAction):
     def run(self, tmp=None, task_vars=None):
         self._host = (task_vars or {}).get('inventory_hostname', 'localhost')
         self._shown = False
-        return super(ActionModule, self).run(tmp, task_vars)
+        result = super(ActionModule, self).run(tmp, task_vars)
+        if not self._shown:
+            # The module path: the objects are shown when the module returns (it masked its own result).
+            for item in result.get('results') or []:
+                self._show(self._task.args.get('kind'), item, ())
+        return result
 
     def _prepare(self, ctx):
         self._shown = True
@@ -34,8 +39,6 @@ class ActionModule(RockitAction):
         kind = self._task.args.get('kind')
         secret_keys = KINDS[kind][0].secret_results if kind in KINDS else ()
         for item in result.get('results') or []:
-            if not self._shown:
-                self._show(kind, item, ())
             if any(item.get(key) for key in secret_keys):
                 item['_ansible_no_log'] = True
                 # Shown nowhere, kept in a registered result; the other items stay visible.

@@ -18,8 +18,6 @@ process, sharing one HTTP client either way.
   someone else in between is compared instead (the engine handles the conflict).
 """
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.app import APP_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import connection_argument_spec
@@ -47,10 +45,14 @@ COUNTED = ('created', 'updated', 'replaced', 'deleted', 'unchanged', 'failed', '
 
 
 def check_objects(kind, objects, no_log_values):
-    """Messages for the objects that would be refused, and each object's name; nothing is sent."""
+    """Messages for the objects that would be refused, and each object's name and validated options.
+
+    Nothing is sent. The options are validated here once, without the connection (the task's, validated
+    with the task), which :func:`apply_one` adds.
+    """
     definition, key, dummy = KINDS[kind]
     connection = set(connection_argument_spec())
-    problems, names, seen = [], [], {}
+    problems, names, accepted, seen = [], [], [], {}
     for index, obj in enumerate(objects):
         if not isinstance(obj, dict):
             problems.append('objects[%d]: an object must be a dictionary of %s options, not %s.' % (
@@ -65,16 +67,17 @@ def check_objects(kind, objects, no_log_values):
             problems.append('%s: %s: connection options belong to the task (or module_defaults), not to an object.' % (
                 label, ', '.join(misplaced)))
             continue
-        message = check_declaration(definition, obj, no_log_values)
+        message, params = check_declaration(definition, obj, no_log_values)
         if message:
             problems.append('%s: %s' % (label, message))
             continue
+        accepted.append(params)
         folded = str(name).lower()
         if folded in seen:
             problems.append('%s: %s is also objects[%d] (names are not case-sensitive).' % (label, name, seen[folded]))
         else:
             seen[folded] = index
-    return problems, names
+    return problems, names, accepted
 
 
 def stops_the_rest(item):
@@ -85,16 +88,11 @@ def stops_the_rest(item):
     return status is None or status in (401, 403, 429) or status >= 500
 
 
-def apply_one(ctx, definition, args):
-    """One object, with the module's own validation and run; its result (a failure is a result too)."""
-    validator = ArgumentSpecValidator(definition.argument_spec, mutually_exclusive=definition.mutually_exclusive,
-                                      required_together=definition.required_together, required_one_of=definition.required_one_of,
-                                      required_if=definition.required_if, required_by=definition.required_by)
-    validation = validator.validate(args)
-    ctx.no_log_values.update(validation._no_log_values)
-    if validation.error_messages:
-        return {'failed': True, 'changed': False, 'msg': validation.errors.msg}
-    sub = Context(validation.validated_parameters, check_mode=ctx.check_mode, diff_mode=ctx.diff_mode)
+def apply_one(ctx, definition, params):
+    """One object, from its validated options, run by its module's code; its result (a failure is a result too)."""
+    params = dict(params)
+    params.update((name, ctx.params[name]) for name in connection_argument_spec())
+    sub = Context(params, check_mode=ctx.check_mode, diff_mode=ctx.diff_mode)
     sub._client = ctx.client
     try:
         item = execute(definition, sub)
@@ -129,20 +127,19 @@ def run_apply(ctx):
     kind = ctx.params['kind']
     definition, key, res = KINDS[kind]
     objects = ctx.params['objects']
-    problems, names = check_objects(kind, objects, ctx.no_log_values)
+    problems, names, accepted = check_objects(kind, objects, ctx.no_log_values)
     if problems:
         raise ModuleFailure('%d of %d %s objects are invalid; nothing was sent. %s' % (
             len(problems), len(objects), kind, ' | '.join(problems)), errors=problems)
-    connection = dict((k, ctx.params[k]) for k in connection_argument_spec() if ctx.params.get(k) is not None)
     if len(objects) >= PREFETCH_MIN_OBJECTS:
         prefetch(ctx.client, res, names)
     results, stopped = [], False
-    for obj, name in zip(objects, names):
+    for params, name in zip(accepted, names):
         stopped = stopped or bool(results and stops_the_rest(results[-1]))
         if stopped:
             item = {'skipped': True, 'changed': False, 'msg': 'Not attempted: an earlier object failed in a way every object would.'}
         else:
-            item = apply_one(ctx, definition, dict(connection, **obj))
+            item = apply_one(ctx, definition, params)
         item['name'] = name
         item.pop('invocation', None)
         results.append(item)

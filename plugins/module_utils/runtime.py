@@ -12,6 +12,7 @@ import time
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, ConfigError, connection_argument_spec, get_client,
@@ -52,6 +53,12 @@ class ModuleDef(object):
         self.required_by = dict(required_by or {})
         self.secret_results = tuple(secret_results)
         self.nested_secrets = nested_secrets
+
+    def validator(self):
+        """The option validation AnsibleModule would do, for code that validates without it."""
+        return ArgumentSpecValidator(self.argument_spec, mutually_exclusive=self.mutually_exclusive,
+                                     required_together=self.required_together, required_one_of=self.required_one_of,
+                                     required_if=self.required_if, required_by=self.required_by)
 
     def module_kwargs(self):
         return dict(argument_spec=self.argument_spec, supports_check_mode=True, mutually_exclusive=self.mutually_exclusive,

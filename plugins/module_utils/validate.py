@@ -8,8 +8,6 @@ part of its run function that comes before the first request), so a bootstrap ca
 before it writes anything.
 """
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.rockitplay.edge.plugins.module_utils.app import APP_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import DEPLOYMENT_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import ROLE_MODULE
@@ -30,23 +28,20 @@ class _Offline(object):
 
 
 def check_declaration(definition, options, no_log_values):
-    """The message for one declaration, or None when the module accepts it."""
-    validator = ArgumentSpecValidator(definition.argument_spec, mutually_exclusive=definition.mutually_exclusive,
-                                      required_together=definition.required_together, required_one_of=definition.required_one_of,
-                                      required_if=definition.required_if, required_by=definition.required_by)
-    result = validator.validate(dict(options))
+    """(message, None) for a declaration the module refuses; (None, its validated parameters) when it accepts it."""
+    result = definition.validator().validate(dict(options))
     no_log_values.update(result._no_log_values)
     if result.error_messages:
-        return result.errors.msg
+        return result.errors.msg, None
     ctx = Context(result.validated_parameters, check_mode=True)
     ctx._client = _Offline()
     try:
         definition.run(ctx)
     except _InputAccepted:
-        return None
+        pass
     except ModuleFailure as failure:
-        return failure.msg
-    return None
+        return failure.msg, None
+    return None, result.validated_parameters
 
 
 def run_validate(ctx):
@@ -63,7 +58,7 @@ def run_validate(ctx):
             if not isinstance(options, dict):
                 errors.append('%s[%d]: a declaration must be a dictionary of options, not %r' % (short, index, type(options).__name__))
                 continue
-            message = check_declaration(CHECKED[short], options, ctx.no_log_values)
+            message, dummy = check_declaration(CHECKED[short], options, ctx.no_log_values)
             if message:
                 label = options.get('name') or options.get('username') or index
                 errors.append('%s[%d] (%s): %s' % (short, index, label, message))

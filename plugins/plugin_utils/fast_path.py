@@ -15,7 +15,6 @@ Set ``ROCKIT_FAST_PATH=false`` in the controller's environment, or the variable
 
 import os
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -82,17 +81,13 @@ class RockitAction(ActionBase):
         self._compute_environment_string(env)
         return dict((str(k), str(v)) for k, v in env.items() if v is not None)
 
-    def _validate(self, definition=None, args=None):
-        definition = definition or self.definition
-        validator = ArgumentSpecValidator(definition.argument_spec, mutually_exclusive=definition.mutually_exclusive,
-                                          required_together=definition.required_together,
-                                          required_one_of=definition.required_one_of,
-                                          required_if=definition.required_if, required_by=definition.required_by)
+    def _validate(self):
+        validator = self.definition.validator()
         env = self._task_environment()
         saved = dict((k, os.environ.get(k)) for k in env)
         os.environ.update(env)
         try:
-            return validator.validate(dict(self._task.args if args is None else args))
+            return validator.validate(dict(self._task.args))
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -100,10 +95,9 @@ class RockitAction(ActionBase):
                 else:
                     os.environ[key] = value
 
-    def _run_in_controller(self, definition=None, args=None):
-        """Validate and run a module's code here; ``definition`` and ``args`` default to the task's."""
-        definition = definition or self.definition
-        validation = self._validate(definition, args)
+    def _run_in_controller(self):
+        definition = self.definition
+        validation = self._validate()
         params = validation.validated_parameters
         no_log_values = validation._no_log_values
         if validation.error_messages:

@@ -126,11 +126,14 @@ def test_results_with_a_secret_are_hidden_from_the_display_the_others_are_shown(
     module = actions['rockit_apply']
     action = _action(module, {'kind': 'user'})
     lines = []
-    with mock.patch.object(module.display, 'display', side_effect=lambda msg, **kw: lines.append(msg)):
-        result = action._hide_returned_secrets({'results': [
-            {'name': 'bot', 'action': 'created', 'changed': True, 'api_key': 'issued-key-0042'},
-            {'name': 'jdoe', 'action': 'updated', 'changed': True},
-            {'name': 'x', 'failed': True, 'msg': 'HTTP 409'}]})
+    returned = {'results': [
+        {'name': 'bot', 'action': 'created', 'changed': True, 'api_key': 'issued-key-0042'},
+        {'name': 'jdoe', 'action': 'updated', 'changed': True},
+        {'name': 'x', 'failed': True, 'msg': 'HTTP 409'}]}
+    # the module path: what the module returned, through the base action's handling of secrets
+    with mock.patch.object(module.RockitAction, 'run', side_effect=lambda tmp, task_vars: action._hide_returned_secrets(returned)), \
+            mock.patch.object(module.display, 'display', side_effect=lambda msg, **kw: lines.append(msg)):
+        result = action.run(task_vars={'inventory_hostname': 'localhost'})
     assert result['_ansible_no_log'] is True
     assert [r.get('_ansible_no_log', False) for r in result['results']] == [True, False, False]
     assert lines == ['[localhost] user bot: created', '[localhost] user jdoe: updated', '[localhost] user x: failed: HTTP 409']
