@@ -113,6 +113,33 @@ def test_tarball_holds_the_collection_and_nothing_else(release):
     assert missing == [], 'the tarball lacks %s (build_ignore in galaxy.yml must not exclude them)' % missing
 
 
+# Files a working tree may hold that must never ship: planted in a copy of the tree before a build.
+PLANTED = ('.env', 'playbooks/.bootstrap.yml.swp', 'plugins/modules/.rockit_app.py.swp', 'plugins/modules/rockit_app.py~',
+           'playbooks/secrets/api_keys.yml', 'playbooks/vars/production_keys.yml', '.coverage', 'coverage.xml',
+           'htmlcov/index.html', 'tests/output/junit/python3.11-units.xml', 'notes.txt', 'roles/bootstrap/defaults/main.yml.orig',
+           'dist/rockitplay-edge-0.9.0.tar.gz', 'docs/docsite/build/html/index.html', 'api_keys.yml')
+
+
+def test_release_holds_only_the_allowed_files_whatever_the_tree_holds(tmp_path):
+    """The release is chosen by an allow-list: files left in a working tree never reach the tarball."""
+    copy = tmp_path / 'edge'
+    tracked = subprocess.run(['git', 'ls-files', '-z'], cwd=ROOT, check=True, capture_output=True).stdout.decode().split('\0')
+    for rel in filter(None, tracked):
+        if os.path.isfile(os.path.join(ROOT, rel)):
+            os.makedirs(str(copy / os.path.dirname(rel)), exist_ok=True)
+            shutil.copy2(os.path.join(ROOT, rel), str(copy / rel))
+    for rel in PLANTED:
+        os.makedirs(str(copy / os.path.dirname(rel)), exist_ok=True)
+        (copy / rel).write_text('secret: planted\n')
+    dist = tmp_path / 'dist'
+    _run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', '--force', '--output-path', str(dist)],
+         _env(str(tmp_path / 'no-collections')), cwd=str(copy))
+    with tarfile.open(str(next(dist.iterdir()))) as tar:
+        names = set(member.name[2:] if member.name.startswith('./') else member.name for member in tar.getmembers())
+    assert sorted(set(PLANTED) & names) == [], 'files of the working tree reached the release'
+    assert not [name for name in names if name.startswith(('htmlcov', 'playbooks/secrets', 'dist/', 'tests/output'))]
+
+
 def test_every_module_documents_itself_from_the_installed_collection(release):
     modules = _modules()
     env = release.env()
@@ -129,8 +156,8 @@ def test_every_module_documents_itself_from_the_installed_collection(release):
         for key in ('short_description', 'description', 'author', 'options'):
             if not doc.get(key):
                 problems.append('%s: no %s' % (fqcn, key))
-        if str(doc.get('version_added')) != '1.0.0':
-            problems.append('%s: version_added is %r' % (fqcn, doc.get('version_added')))
+        if str(doc.get('version_added')) != _galaxy()['version']:
+            problems.append('%s: version_added is %r; the first release is %s' % (fqcn, doc.get('version_added'), _galaxy()['version']))
         if not (entry.get('examples') or '').strip():
             problems.append('%s: no EXAMPLES' % fqcn)
         if not entry.get('return'):
