@@ -171,6 +171,9 @@ class Collection:  # pylint: disable=too-many-instance-attributes
     before_delete: Callable | None = None
     after_delete: Callable | None = None
     delete_conflicts: bool = False
+    filters: dict = dataclasses.field(default_factory=dict)
+    match: Callable | None = None
+    detail_message: bool = False
 
 
 def _times(doc: dict) -> dict:
@@ -195,6 +198,7 @@ def render_app(ctx: Ctx, doc: dict) -> dict:  # pylint: disable=unused-argument
     """An app as the API shows it."""
     result = {key: doc[key] for key in ("name", "label", "maxBuilds", "deployments", "dxfName", "iCurBuild",
                                         "processing", "exporting", "deployed", "files", "sizeBytes")}
+    result["status"] = doc.get("status", "ok")
     result.update(_times(doc))
     return result
 
@@ -273,11 +277,14 @@ USERS = Collection("user", "users", "user", "User", "beUsers", "username", "user
                    before_delete=_user_before_delete, delete_conflicts=True)
 APPS = Collection("app", "apps", "app", "App", "apps", "name", "appName", S.NAME, S.APP_OUT, render_app,
                   detail_fields=tuple(S.APP_DETAIL_FIELDS), list_fields=tuple(S.APP_LIST_FIELDS),
-                  before_delete=_app_before_delete)
+                  before_delete=_app_before_delete, detail_message=True)
 DEPLOYMENTS = Collection("deployment", "deployments", "deployment", "Deployment", "deployments", "name", "deployment",
                          S.DEPLOYMENT_NAME, S.DEPLOYMENT_OUT, render_deployment,
                          before_delete=_deployment_before_delete, after_delete=_deployment_after_delete,
-                         delete_conflicts=True)
+                         delete_conflicts=True, filters={"name": S.string(maxLength=200),
+                                                         "status": S.string(enum=["ok", "error"])},
+                         match=lambda query, doc: query.get("name", "").lower() in doc["name"].lower()
+                         and query.get("status", doc["status"]) == doc["status"])
 SUBSCRIPTIONS = Collection("subscription", "subscriptions", "subscription", "Subscription", "subscriptions", "name",
                            "subscriptionName", S.NAME, S.SUBSCRIPTION_OUT, render_subscription, sort=("name",),
                            expand=subscription_records, item_schema=S.SUBSCRIPTION_RECORD)
@@ -289,6 +296,8 @@ def list_objects(col: Collection) -> Callable:
     """The shared list handler of a collection."""
     def handler(ctx: Ctx) -> dict:
         docs = ctx.store.docs(ctx.org, col.kind)
+        if col.match:
+            docs = [doc for doc in docs if col.match(ctx.query, doc)]
         if col.expand:
             return page(ctx, col, docs, lambda doc: col.expand(ctx, doc))
         fields = ctx.fields()
@@ -299,7 +308,11 @@ def list_objects(col: Collection) -> Callable:
 def get_object(col: Collection) -> Callable:
     """The shared read handler of a collection."""
     def handler(ctx: Ctx, **params) -> dict:
-        return {col.singular: project(col.render(ctx, ctx.find(col, params[col.param])), ctx.fields())}
+        doc = ctx.find(col, params[col.param])
+        result = {col.singular: project(col.render(ctx, doc), ctx.fields())}
+        if col.detail_message:
+            result["message"] = doc.get("_message", "")
+        return result
     return handler
 
 
@@ -420,7 +433,7 @@ def create_application(ctx: Ctx) -> dict:
     doc = _new_doc(ctx, APPS, body["name"], name=body["name"], label=body["label"], maxBuilds=body.get("maxBuilds", 5),
                    deployments=_canonical(ctx, DEPLOYMENTS, body.get("deployments", []), "deployments"), dxfName="",
                    iCurBuild=0, processing=False, exporting=False, deployed=[], files={"dxf": [], "patches": {}},
-                   sizeBytes=0, _lastBuild=0, _kept=[])
+                   sizeBytes=0, status="ok", _message="", _lastBuild=0, _kept=[])
     return {"app": render_app(ctx, ctx.store.put(ctx.org, "app", doc["name"], doc))}
 
 
@@ -854,8 +867,9 @@ def collection_ops(col: Collection, create: tuple | None, patch: tuple | None, c
     ops = [
         Op("GET", base, list_objects(col), "List %s" % col.plural, tag,
            success(totalCount=S.COUNT, **{col.plural: S.array(col.item_schema or col.out_schema)}),
-           (col.resource, "read"), query=list_query(col.sort, col.list_fields)),
-        Op("GET", one, get_object(col), "Read one %s" % col.singular, tag, success(**{col.singular: col.out_schema}),
+           (col.resource, "read"), query=dict(list_query(col.sort, col.list_fields), **col.filters)),
+        Op("GET", one, get_object(col), "Read one %s" % col.singular, tag,
+           success(**{col.singular: col.out_schema}, **({"message": S.string()} if col.detail_message else {})),
            (col.resource, "read"), query={"fields[]": fields_query(col.detail_fields)} if col.detail_fields else {},
            errors=(404,)),
         Op("DELETE", one, delete_object(col), "Delete a %s" % col.singular, tag, success(message=S.string()),
