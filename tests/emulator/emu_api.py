@@ -131,7 +131,7 @@ def page(ctx: Ctx, col: "Collection", items: list, render: Callable[[dict], list
     items = list(items)
     for field, descending in reversed(ctx.order()):
         items.sort(key=operator.itemgetter(col.key if field == "name" else field), reverse=descending)
-    offset, limit = ctx.query["offset"], ctx.query["limit"]
+    offset, limit = ctx.query["offset"], ctx.state.variants.apply("page_limit", ctx.query["limit"])
     if col.expand is None:
         window = items[offset:offset + limit]
         return {"totalCount": len(items), col.plural: [record for item in window for record in render(item)]}
@@ -245,7 +245,7 @@ def _role_before_delete(ctx: Ctx, doc: dict) -> None:
 
 
 def _user_before_delete(ctx: Ctx, doc: dict) -> None:
-    if Store.key(doc["username"]) == Store.key(ctx.user["username"]):
+    if ctx.store.same("user", doc["username"], ctx.user["username"]):
         raise conflict("A user cannot delete itself.")
     if doc.get("_primary"):
         raise conflict("The primary administrator of the organisation cannot be deleted.")
@@ -312,6 +312,8 @@ def get_object(col: Collection) -> Callable:
         result = {col.singular: project(col.render(ctx, doc), ctx.fields())}
         if col.detail_message:
             result["message"] = doc.get("_message", "")
+        if col.expand:
+            result = ctx.state.variants.apply("subscription_detail", result, col.expand(ctx, doc))
         return result
     return handler
 
@@ -369,7 +371,9 @@ def patch_role(ctx: Ctx) -> dict:
     if "label" in ctx.body:
         doc["label"] = ctx.body["label"]
     if "permissions" in ctx.body:
-        doc["permissions"] = dict(dict.fromkeys(RESOURCE_MAX, 0), **ctx.body["permissions"])
+        sent = ctx.body["permissions"]
+        doc["permissions"] = ctx.state.variants.apply("role_permissions", dict(dict.fromkeys(RESOURCE_MAX, 0), **sent),
+                                                      doc["permissions"], sent)
     doc["updated"] = ctx.now()
     return {"role": render_role(ctx, ctx.store.put(ctx.org, "role", doc["name"], doc))}
 
@@ -391,9 +395,9 @@ def create_user(ctx: Ctx) -> dict:
 
 def patch_user(ctx: Ctx) -> dict:
     """PATCH /be/v1/users: profile, label, roles, own password (oldPW/newPW) or a reset (resetCreds)."""
-    body = ctx.body
+    body = ctx.state.variants.apply("user_patch", ctx.body)
     doc = ctx.find(USERS, body["username"], edit=True)
-    is_self = Store.key(doc["username"]) == Store.key(ctx.user["username"])
+    is_self = ctx.store.same("user", doc["username"], ctx.user["username"])
     if not (is_self and set(body) <= set(S.SELF_SERVICE_FIELDS)):
         ctx.require("beUsers", "update")
     machine = doc["type"] == "machine"
@@ -427,11 +431,15 @@ def patch_user(ctx: Ctx) -> dict:
     return {"user": render_user(ctx, ctx.store.put(ctx.org, "user", doc["username"], doc))}
 
 
+def _app_deployments(ctx: Ctx, names: list[str]) -> list[str]:
+    return ctx.state.variants.apply("app_deployments", _canonical(ctx, DEPLOYMENTS, names, "deployments"))
+
+
 def create_application(ctx: Ctx) -> dict:
     """POST /be/v1/apps."""
     body = ctx.body
     doc = _new_doc(ctx, APPS, body["name"], name=body["name"], label=body["label"], maxBuilds=body.get("maxBuilds", 5),
-                   deployments=_canonical(ctx, DEPLOYMENTS, body.get("deployments", []), "deployments"), dxfName="",
+                   deployments=_app_deployments(ctx, body.get("deployments", [])), dxfName="",
                    iCurBuild=0, processing=False, exporting=False, deployed=[], files={"dxf": [], "patches": {}},
                    sizeBytes=0, status="ok", _message="", _lastBuild=0, _kept=[])
     return {"app": render_app(ctx, ctx.store.put(ctx.org, "app", doc["name"], doc))}
@@ -441,7 +449,7 @@ def patch_app(ctx: Ctx) -> dict:
     """PATCH /be/v1/apps: label, maxBuilds, the whole deployments list."""
     doc = ctx.find(APPS, ctx.body["name"], edit=True)
     if "deployments" in ctx.body:
-        doc["deployments"] = _canonical(ctx, DEPLOYMENTS, ctx.body["deployments"], "deployments")
+        doc["deployments"] = _app_deployments(ctx, ctx.body["deployments"])
     doc.update((field, ctx.body[field]) for field in ("label", "maxBuilds") if field in ctx.body)
     doc["updated"] = ctx.now()
     return {"app": render_app(ctx, ctx.store.put(ctx.org, "app", doc["name"], doc))}
@@ -485,7 +493,10 @@ def patch_deployment(ctx: Ctx) -> dict:
     doc = ctx.find(DEPLOYMENTS, body["name"], edit=True)
     if "originPrefix" in body:
         doc["originPrefix"] = body["originPrefix"]
-    if "origin" in body:
+    if "origin" in body and ctx.state.variants.apply("origin_replaced", False):
+        doc["origin"] = {key: value for key, value in body["origin"].items() if key != "credentials"}
+        doc["_credentials"] = dict(body["origin"].get("credentials", {}))
+    elif "origin" in body:
         current = dict(doc["origin"], credentials=doc["_credentials"])
         patch = body["origin"]
         merged = dict(current, **patch) if patch.get("type", current["type"]) == current["type"] else dict(patch)
@@ -561,7 +572,7 @@ def list_tasks(ctx: Ctx) -> dict:
              and (not statuses or task["status"] in statuses) and (not types or task["taskType"] in types)
              and (after is None or task["created"] > after)]
     tasks.sort(key=lambda task: (task["created"], task["_seq"]))
-    return page(ctx, TASKS, tasks, lambda task: [render_task(ctx, task, details=False)])
+    return page(ctx, TASKS, tasks, lambda task: [ctx.state.variants.apply("task_item", render_task(ctx, task, False))])
 
 
 def patch_task(ctx: Ctx) -> dict:
@@ -676,7 +687,7 @@ def auth(ctx: Ctx) -> dict:
 
 def _key_owner(ctx: Ctx, username: str | None) -> dict:
     """The user whose keys a request manages (a private copy): the caller, or another user (beUsers.update)."""
-    if username is None or Store.key(username) == Store.key(ctx.user["username"]):
+    if username is None or ctx.store.same("user", username, ctx.user["username"]):
         return ctx.store.edit(ctx.org, "user", ctx.user["username"])
     ctx.require("beUsers", "update")
     return ctx.find(USERS, username, edit=True)
@@ -807,6 +818,7 @@ class Op:  # pylint: disable=too-many-instance-attributes
     errors: tuple = ()
     description: str = ""
     admin: str | None = None
+    creates: str | None = None
     releases: tuple = (emu_release.OLDEST, emu_release.NEWEST)
 
     def serves(self, release: int) -> bool:
@@ -882,7 +894,7 @@ def collection_ops(col: Collection, create: tuple | None, patch: tuple | None, c
                       success(required=(col.singular,) + tuple(name for name in extra
                                                                if name not in ("apiKey", "apiKeyId")),
                               **{col.singular: col.out_schema}, **extra),
-                      (col.resource, "create"), body=schema, errors=(409,) + errors))
+                      (col.resource, "create"), body=schema, errors=(409,) + errors, creates=col.singular))
     if patch:
         handler, schema, patch_errors = patch
         ops.append(Op("PATCH", base, handler, "Update a %s" % col.singular, tag, success(**{col.singular: col.out_schema}),
@@ -912,7 +924,7 @@ ROUTES: list[Op] = [
        errors=(401,), releases=(emu_release.OLDEST, 152)),
     Op("POST", "/be/v1/apikeys", create_api_key, "Create an API key (for the caller, or for another user)",
        "apikeys", success(apiKey=S.string(), apiKeyId=S.string(), username=S.string(), created=S.DATE_TIME),
-       body=S.APIKEY_CREATE, errors=(403, 404, 409),
+       body=S.APIKEY_CREATE, errors=(403, 404, 409), creates="",
        description="Another user's key needs beUsers.update. The secret is returned only here."),
     Op("DELETE", "/be/v1/apikeys", delete_api_keys, "Delete every API key of a user (default: the caller)", "apikeys",
        success(deleted=S.COUNT), query={"username": S.NAME}, errors=(403, 404),
@@ -948,10 +960,10 @@ ROUTES: list[Op] = [
        description="Only the primary administrator. Without prune=true an organisation that holds anything besides "
                    "its primary administrator and Administrators is 409 conflict."),
     Op("POST", "/be/v1/orgs", create_organisation, "Create an organisation (the admin token in x-rockit-beauth-token)",
-       "orgs", ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), auth=False, admin=TOKEN_HEADER,
+       "orgs", ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), auth=False, admin=TOKEN_HEADER, creates="org",
        releases=(emu_release.OLDEST, 158)),
     Op("POST", "/adm/v1/orgs", create_organisation, "Create an organisation with its primary administrator", "admin",
-       ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), **ADMIN_ONLY,
+       ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), **ADMIN_ONLY, creates="org",
        description="Without adminPassword the answer carries initialPassword, once."),
     Op("GET", "/adm/v1/orgs", list_organisations, "List organisations", "admin",
        success(totalCount=S.COUNT, orgs=S.array(S.ORG_OUT)), query=list_query(ORGS.sort), **ADMIN_ONLY,
@@ -1007,7 +1019,7 @@ def parse_query(spec: dict, args) -> dict:
     return result
 
 
-def parse_body(op: Op, request: flask.Request) -> dict:
+def parse_body(op: Op, request: flask.Request, variants) -> dict:
     """Decode and validate the JSON body; anything but a JSON object is 400 invalid-param."""
     if op.body is None:
         return {}
@@ -1021,6 +1033,7 @@ def parse_body(op: Op, request: flask.Request) -> dict:
             raise invalid("body", "the body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise invalid("body", "expected a JSON object.")
+    data = variants.apply("body", data, op.body)
     validate(op.body, data)
     return data
 
@@ -1042,8 +1055,10 @@ def make_view(state, op: Op) -> Callable:
             if op.permission:
                 ctx.require(*op.permission)
             ctx.query = parse_query(op.query, request.args)
-            ctx.body = parse_body(op, request)
+            ctx.body = parse_body(op, request, state.variants)
             result = op.handler(ctx, **params)
+            if op.creates is not None:
+                result = state.variants.apply("create_answer", result, op.creates)
         body = {"status": "success"}
         body.update(result)
         return json_response(200, body)
@@ -1061,7 +1076,7 @@ def register(app: flask.Flask, state) -> None:
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
-        return json_response(error.status, error.body())
+        return json_response(error.status, state.variants.apply("error_body", error.body(), error))
 
     @app.errorhandler(404)
     @app.errorhandler(405)
