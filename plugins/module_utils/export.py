@@ -35,8 +35,8 @@ RESOURCES = {'deployment': specs.DEPLOYMENT, 'role': specs.ROLE, 'user': specs.U
              'subscription': specs.SUBSCRIPTION}
 CREDENTIAL_OPTIONS = {'s3': ('access_key_id', 'secret_access_key'), 'netstorage': ('key_name', 'key')}
 HEADER = '''---
-# The ROCKIT Edge organisation %(org)s, exported by rockitplay.edge.rockit_export:
-# the variables of the role rockitplay.edge.bootstrap.
+# The ROCKIT Edge organisation %(org)s, exported by
+# rockitplay.edge.rockit_export: the variables of the role rockitplay.edge.bootstrap.
 #
 # Values marked %(mark)s are write-only on the Edge,
 # which never returns them. They are only sent when an object is created
@@ -220,7 +220,7 @@ def render(variables, org):
     if not HAS_YAML:
         raise ModuleFailure('PyYAML is needed to write the export.')
     body = yaml.dump(variables, Dumper=_Dumper, default_flow_style=False, sort_keys=False, allow_unicode=True,
-                     width=80, indent=2, explicit_start=False)
+                     width=150, indent=2, explicit_start=False)
     return HEADER % {'org': org or '', 'mark': PLACEHOLDER_MARK} + body
 
 

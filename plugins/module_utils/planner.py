@@ -91,7 +91,7 @@ class PlanOptions(object):
     """How to plan: which kinds prune, what it never deletes, how much it may delete."""
 
     def __init__(self, prune=None, exclude=None, max_deletions=DEFAULT_MAX_DELETIONS, allow_content_loss=False,
-                 protected_users=(), list_kinds=None):
+                 protected_users=(), list_kinds=None, fail_on_refusal=True):
         self.prune = dict((kind, bool((prune or {}).get(PLURAL[kind]))) for kind in ORDER)
         self.exclude = dict((kind, [str(p) for p in ((exclude or {}).get(PLURAL[kind]) or [])]) for kind in ORDER)
         self.max_deletions = max_deletions
@@ -99,6 +99,8 @@ class PlanOptions(object):
         self.protected_users = [str(u) for u in protected_users if u]
         # The kinds whose list is read for extras; None: the declared and the pruned kinds.
         self.list_kinds = list_kinds
+        # False (drift): an object its module would refuse is reported (missing, or changed with the reason), not fatal.
+        self.fail_on_refusal = fail_on_refusal
 
 
 def folded(name):
@@ -295,8 +297,13 @@ class Planner(object):
                 if item.get('failed'):
                     if stops_the_rest(item):
                         raise PlanError('Reading %s %s failed, so nothing can be planned: %s' % (kind, name, item.get('msg')))
-                    problems.append('rockit_%s[%d] (%s): %s' % (PLURAL[kind], index, name, item.get('msg')))
-                    continue
+                    if self.options.fail_on_refusal or kind not in self.listed:
+                        problems.append('rockit_%s[%d] (%s): %s' % (PLURAL[kind], index, name, item.get('msg')))
+                        continue
+                    # Reported, not fatal: the object is missing, or it differs in a way its module refuses to change.
+                    exists = folded(name) in set(folded(o[KINDS[kind][2].id_field]) for o in self.listed[kind])
+                    entry['refused'] = item.get('msg')
+                    item = {'action': 'updated' if exists else ('unchanged' if entry['state'] == 'absent' else 'created')}
                 self._classify(kind, params, item, entry)
                 entries[kind].append(entry)
         for warning in ctx.warnings:
@@ -319,7 +326,8 @@ class Planner(object):
         else:
             entry['action'] = action
             if action in ('updated', 'replaced'):
-                entry['changes'] = changes
+                entry['changes'] = changes or ([{'field': 'refused', 'declared': None, 'actual': None, 'msg': entry['refused']}]
+                                               if entry.get('refused') else [])
         if write_only:
             entry['not_comparable'] = write_only
         if sends_secrets and entry['state'] != 'absent':
@@ -517,7 +525,8 @@ def run_plan(ctx):
     kinds = p['kinds']
     options = PlanOptions(prune=p['prune'], exclude=p['exclude'], max_deletions=p['prune_max_deletions'],
                           allow_content_loss=p['prune_allow_content_loss'], protected_users=p['protected_users'] or (),
-                          list_kinds=[SINGULAR[k] for k in kinds] if kinds is not None else None)
+                          list_kinds=[SINGULAR[k] for k in kinds] if kinds is not None else None,
+                          fail_on_refusal=p['fail_on_refusal'])
     try:
         plan = make_plan(ctx, declarations, options)
     except PlanError as exc:
@@ -550,6 +559,7 @@ PLAN_MODULE_OPTIONS = dict(
     protected_users=dict(type='list', elements='str', default=[]),
     kinds=dict(type='list', elements='str', choices=KIND_PLURALS),
     api_keys_file=dict(type='path', no_log=False),
+    fail_on_refusal=dict(type='bool', default=True),
 )
 
 PLAN_MODULE = ModuleDef('rockit_plan', PLAN_MODULE_OPTIONS, run_plan, nested_secrets=True)

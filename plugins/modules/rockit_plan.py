@@ -139,6 +139,14 @@ options:
     type: list
     elements: str
     default: []
+  fail_on_refusal:
+    description:
+      - Whether a declared object that its module would refuse (for example a deployment to create whose credentials are
+        still export placeholders) fails the task before anything is written.
+      - With V(false) (a drift report), such an object is reported instead - missing when it is not on the Edge, changed
+        (with the module's reason) when it is.
+    type: bool
+    default: true
   api_keys_file:
     description:
       - The API keys file that will receive the keys of new machine users (see M(rockitplay.edge.rockit_apply)). When a
