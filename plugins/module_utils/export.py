@@ -198,8 +198,7 @@ def export_objects(client, kinds, auth_user=None, exclude=None):
 def _leaves(item, prefix=''):
     for key, value in item.items():
         if isinstance(value, dict):
-            for leaf in _leaves(value, prefix + key + '.'):
-                yield leaf
+            yield from _leaves(value, prefix + key + '.')
         else:
             yield prefix + key, value
 

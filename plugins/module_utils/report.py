@@ -193,8 +193,8 @@ def render_markdown(report, title=None):
         out += ['**%s**' % ('Drift: %d differences.' % len(report['differences']) if report['drift'] else 'No drift.'), '',
                 '| Kind | Missing | Changed | Extra | Unchanged | Not comparable |', '|---|---|---|---|---|---|']
         for kind, part in report['kinds'].items():
-            out.append('| %s | %d | %d | %d | %d | %d |' % (kind, len(part['missing']), len(part['changed']), len(part['extra']),
-                                                         len(part['unchanged']), len(part['not_comparable'])))
+            numbers = (len(part['missing']), len(part['changed']), len(part['extra']), len(part['unchanged']), len(part['not_comparable']))
+            out.append('| %s | %d | %d | %d | %d | %d |' % ((kind,) + numbers))
         if report['differences']:
             out += ['', '## Differences', '']
             for item in report['differences']:
@@ -214,15 +214,16 @@ def render_markdown(report, title=None):
             out += ['Check mode: these are predictions; nothing was sent.', '']
         out += ['| Kind | Created | Updated | Deleted | Unchanged | Failed |', '|---|---|---|---|---|---|']
         for kind, done in report['kinds'].items():
-            out.append('| %s | %d | %d | %d | %d | %d |' % (kind, len(done['created']), len(done['updated']), len(done['deleted']),
-                                                         len(done['unchanged']), len(done['failed']) + len(done['not attempted'])))
+            numbers = (len(done['created']), len(done['updated']), len(done['deleted']), len(done['unchanged']),
+                       len(done['failed']) + len(done['not attempted']))
+            out.append('| %s | %d | %d | %d | %d | %d |' % ((kind,) + numbers))
         changed = [o for o in report['objects'] if o['action'] not in ('unchanged',)]
         if changed:
             out += ['', '## Objects', '']
             for item in changed:
-                out.append('- **%s %s**: %s%s%s' % (item['kind'], item['name'], item['action'],
-                                                     ' (%s)' % item['reason'] if item.get('reason') else '',
-                                                     ': %s' % item['msg'] if item.get('msg') else ''))
+                reason = ' (%s)' % item['reason'] if item.get('reason') else ''
+                msg = ': %s' % item['msg'] if item.get('msg') else ''
+                out.append('- **%s %s**: %s%s%s' % (item['kind'], item['name'], item['action'], reason, msg))
                 if item.get('changes'):
                     out += ['', '  | Field | Declared | Before |', '  |---|---|---|']
                     out += ['  | %s | %s | %s |' % (_cell(c['field']), _cell(c['declared']), _cell(c['actual'])) for c in item['changes']]

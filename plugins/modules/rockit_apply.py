@@ -53,9 +53,9 @@ options:
     required: true
   api_keys_file:
     description:
-      - For O(kind=user), a file that receives the API key of every machine user this task creates, as soon as the Edge
+      - "For O(kind=user), a file that receives the API key of every machine user this task creates, as soon as the Edge
         returns it, filed under its organisation (O(edge_org)) and user name, with the time it was created:
-        C(ORG: {USER: {api_key: KEY, created: TIME}}).
+        C(ORG: {USER: {api_key: KEY, created: TIME}})."
       - One file can serve any number of organisations, hosts and plays at once; every change is merged under a lock
         (C(<file>.lock)) and replaces the file atomically, with mode C(0600). Keys already in the file are kept.
       - The directory must exist and be writable, and an existing file must be in this layout; this is checked before

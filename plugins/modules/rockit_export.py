@@ -88,7 +88,7 @@ notes:
   - The export reads each kind's list and then every object by name.
 seealso:
   - module: rockitplay.edge.rockit_plan
-  - role: rockitplay.edge.bootstrap
+  - module: rockitplay.edge.rockit_apply
 '''
 
 EXAMPLES = r'''

@@ -12,7 +12,7 @@ description:
     (field by field, declared and actual), what is on the Edge but not declared (extra), and what cannot be compared
     (write-only values).
   - From a plan and the registered results of the M(rockitplay.edge.rockit_apply) tasks that applied it, a run report -
-    what was created, updated, deleted, left unchanged, failed or not attempted, per object (in check mode: predicted).
+    what was created, updated, deleted, left unchanged, failed or not attempted, per object (in check mode, predicted).
   - Returns the report and writes it, with O(dest), as JSON (for tools), Markdown (for people, for example a CI job
     summary) and JUnit XML (one test case per object, so CI systems show drift and failed objects as failed tests).
   - The report holds names, actions and compared values, never a write-only value nor a secret the Edge issued (a
