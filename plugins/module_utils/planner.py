@@ -21,6 +21,7 @@ The plan holds names, positions in the declared lists and compared (never write-
 
 import copy
 import fnmatch
+import time
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.apply import KINDS, apply_one, check_objects, stops_the_rest
@@ -521,6 +522,7 @@ def make_plan(ctx, declarations, options=None):
 
 def run_plan(ctx):
     p = ctx.params
+    started = time.time()
     declarations = dict((PLURAL[kind], p[PLURAL[kind]]) for kind in ORDER)
     kinds = p['kinds']
     options = PlanOptions(prune=p['prune'], exclude=p['exclude'], max_deletions=p['prune_max_deletions'],
@@ -541,7 +543,7 @@ def run_plan(ctx):
         except KeysFileError as exc:
             raise ModuleFailure('api_keys_file: %s Nothing was sent.' % exc, plan=plan)
     plan['organisation'] = p['edge_org']
-    return {'changed': False, 'plan': plan, 'drift': bool(plan['drift'])}
+    return {'changed': False, 'plan': plan, 'drift': bool(plan['drift']), 'started': round(started, 3)}
 
 
 KIND_PLURALS = [PLURAL[k] for k in ORDER]

@@ -10,7 +10,7 @@ version_added: 1.1.0
 description:
   - Reads every deployment, role, user and machine user, app and event subscription of the organisation (or the kinds
     in O(kinds)) and returns them - and with O(dest) writes them as a vars file - in exactly the format of the role
-    M(rockitplay.edge.bootstrap) (C(rockit_deployments), C(rockit_roles), C(rockit_users), C(rockit_apps),
+    C(rockitplay.edge.bootstrap) (C(rockit_deployments), C(rockit_roles), C(rockit_users), C(rockit_apps),
     C(rockit_subscriptions)), each item the options of its module.
   - Only the fields the modules manage are written, and a value the Edge uses by default (an app's 5 builds, an empty
     title or path prefix, a permission that is not granted) is left out. Objects are sorted by name (without regard to

@@ -9,7 +9,7 @@ short_description: Check a whole organisation's declaration and plan what applyi
 version_added: 1.1.0
 description:
   - Takes the declared deployments, roles, users, apps and subscriptions (each item the options of its module, as the
-    role M(rockitplay.edge.bootstrap) takes them) and compares them with the Edge, kind by kind in dependency order.
+    role C(rockitplay.edge.bootstrap) takes them) and compares them with the Edge, kind by kind in dependency order.
     It never writes.
   - First every declaration is checked the way M(rockitplay.edge.rockit_apply) checks it (option types, the module's
     input checks, names without regard to case); then each kind's list is read once; then every declared object is
@@ -26,7 +26,7 @@ description:
   - A declaration that would be refused (an invalid option, a user to create without its e-mail address, a role
     declared absent that stays assigned, an export placeholder that would be sent...) fails the task, listing every
     problem, before anything is written.
-  - The role M(rockitplay.edge.bootstrap) runs it first and applies only what it plans; the playbook
+  - The role C(rockitplay.edge.bootstrap) runs it first and applies only what it plans; the playbook
     C(rockitplay.edge.drift) runs it to report drift.
 author:
   - ROCKITPLAY (@rockitplay)
@@ -242,6 +242,11 @@ drift:
   returned: success
   type: bool
   sample: true
+started:
+  description: When the plan started to read the Edge, in seconds since the epoch (UTC), for example to look for tasks created since.
+  returned: success
+  type: float
+  sample: 1796212800.123
 errors:
   description: One message per problem, when the declaration was refused.
   returned: failure
