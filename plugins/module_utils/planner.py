@@ -187,7 +187,7 @@ def field_changes(kind, diff):
 
 
 def _listing(client, kind):
-    """Every object of a kind as its list shows it (subscriptions aggregated), or None when it cannot be read."""
+    """Every object of a kind as its list shows it (subscriptions aggregated); ApiError when it cannot be read."""
     res = KINDS[kind][2]
     items, dummy = client.list_all(res.path, res.list_key)
     if kind == 'subscription':
@@ -206,9 +206,9 @@ def primary_administrators(users):
     earliest created member. When the list does not say when users were created, every member counts.
     """
     members = [u for u in users if ADMIN_ROLE.lower() in [folded(r) for r in (u.get(specs.USER_OPTIONS['roles']) or [])]]
-    dated = [u for u in members if isinstance(u.get('created'), str) and u.get('created')]
+    dated = [u for u in members if isinstance(u.get(specs.USER_CREATED), str) and u.get(specs.USER_CREATED)]
     if members and len(dated) == len(members):
-        first = min(dated, key=lambda u: u['created'])
+        first = min(dated, key=lambda u: u[specs.USER_CREATED])
         return [first[specs.USER.id_field]]
     return [u[specs.USER.id_field] for u in members]
 

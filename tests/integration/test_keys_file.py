@@ -12,7 +12,7 @@ import sys
 import pytest
 import yaml
 
-from test_adopt import ROLE_PLAY, Org, writes_of
+from edge_orgs import ROLE_PLAY, Org, writes_of
 
 pytestmark = pytest.mark.integration
 

@@ -4,7 +4,7 @@ check mode names exactly what the real run then deletes.
 """
 import pytest
 
-from test_adopt import ROLE_PLAY, Org, writes_of
+from edge_orgs import ROLE_PLAY, Org, writes_of
 
 pytestmark = pytest.mark.integration
 
