@@ -43,6 +43,9 @@ class ActionModule(RockitAction):
                 item['_ansible_no_log'] = True
                 # Shown nowhere, kept in a registered result; the other items stay visible.
                 result['_ansible_no_log'] = True
+        if result.get('_ansible_no_log') and result.get('failed') and result.get('msg'):
+            # The failure itself holds no secret (names only): say what failed, and where the issued keys are.
+            display.display('[%s] %s' % (getattr(self, '_host', 'localhost'), result['msg']), color='red')
         return result
 
     def _show(self, kind, item, no_log_values):

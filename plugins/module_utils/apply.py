@@ -16,6 +16,12 @@ process, sharing one HTTP client either way.
   hold is created without reading it first, so a new organisation costs one write per object and no read.
   Existing objects are still read one by one (a list does not carry every field), and an object created by
   someone else in between is compared instead (the engine handles the conflict).
+- With ``api_keys_file`` (users), the file is checked before any object is sent and each machine user's new API key
+  is merged into it as soon as the Edge returns it (:mod:`keys_file`); a key that cannot be written stays in the
+  result, and the task fails saying so.
+
+Each object is applied by one function (:func:`apply_object`), so that objects of one kind could later be applied
+side by side; the kinds themselves keep their dependency order (deletions the reverse one).
 """
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
@@ -23,6 +29,7 @@ from ansible_collections.rockitplay.edge.plugins.module_utils.app import APP_MOD
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import connection_argument_spec
 from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import DEPLOYMENT_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiError
+from ansible_collections.rockitplay.edge.plugins.module_utils.keys_file import KeysFileError, check_writable, merge_keys
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import ROLE_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleDef, ModuleFailure, execute
 from ansible_collections.rockitplay.edge.plugins.module_utils.subscription import SUBSCRIPTION_MODULE
@@ -123,6 +130,45 @@ def prefetch(client, res, names):
     return len(absent)
 
 
+def keys_file_for(ctx):
+    """The checked API keys file of this run (or None): refused before any object is sent if it could not be written."""
+    path = ctx.params.get('api_keys_file')
+    if not path:
+        return None
+    if ctx.params['kind'] != 'user':
+        raise ModuleFailure('api_keys_file: only for kind=user (it receives the API keys of new machine users).')
+    if not ctx.params.get('edge_org'):
+        raise ModuleFailure('api_keys_file: the keys are filed under their organisation, so edge_org (ROCKIT_ORGNAME) must be set.')
+    try:
+        return check_writable(path)
+    except KeysFileError as exc:
+        raise ModuleFailure('api_keys_file: %s Nothing was sent.' % exc)
+
+
+def file_key(ctx, path, item):
+    """Merge the object's new API key into the keys file; True when it is there (or there was none)."""
+    if not path or not item.get('api_key') or ctx.check_mode:
+        return True
+    entry = {'api_key': item['api_key'], 'api_key_id': item.get('api_key_id')}
+    try:
+        merge_keys(path, ctx.params['edge_org'], {item['name']: entry})
+    except Exception as exc:  # pylint: disable=broad-except
+        # Whatever went wrong, the key stays in the result and the task says where it is: it is never lost.
+        item['api_key_file_error'] = str(exc) if isinstance(exc, (KeysFileError, OSError)) else '%s: %s' % (type(exc).__name__, exc)
+        return False
+    item['api_key_written'] = path
+    return True
+
+
+def apply_object(ctx, definition, params, name, keys_path=None):
+    """Everything done for one object: apply it with its module's code, then keep what the Edge returned once."""
+    item = apply_one(ctx, definition, params)
+    item['name'] = name
+    item.pop('invocation', None)
+    file_key(ctx, keys_path, item)
+    return item
+
+
 def run_apply(ctx):
     kind = ctx.params['kind']
     definition, key, res = KINDS[kind]
@@ -131,24 +177,30 @@ def run_apply(ctx):
     if problems:
         raise ModuleFailure('%d of %d %s objects are invalid; nothing was sent. %s' % (
             len(problems), len(objects), kind, ' | '.join(problems)), errors=problems)
+    keys_path = keys_file_for(ctx) if objects else None
     if len(objects) >= PREFETCH_MIN_OBJECTS:
         prefetch(ctx.client, res, names)
     results, stopped = [], False
     for params, name in zip(accepted, names):
         stopped = stopped or bool(results and stops_the_rest(results[-1]))
         if stopped:
-            item = {'skipped': True, 'changed': False, 'msg': 'Not attempted: an earlier object failed in a way every object would.'}
+            item = {'skipped': True, 'changed': False, 'name': name,
+                    'msg': 'Not attempted: an earlier object failed in a way every object would.'}
         else:
-            item = apply_one(ctx, definition, params)
-        item['name'] = name
-        item.pop('invocation', None)
+            item = apply_object(ctx, definition, params, name, keys_path)
         results.append(item)
         if ctx.progress:
             ctx.progress(kind, item)
-    return summarise(kind, results)
+    return summarise(kind, results, keys_path)
 
 
-def summarise(kind, results):
+def unfiled_keys_message(path, unfiled):
+    return ('The new API keys of %s could not be written to %s (%s). They are only in the registered result of this task '
+            '(results[].api_key, hidden from the display): keep them from there now, or delete those machine users and create '
+            'them again.' % (', '.join(item['name'] for item in unfiled), path, unfiled[0]['api_key_file_error']))
+
+
+def summarise(kind, results, keys_path=None):
     counts = dict((what, 0) for what in COUNTED)
     for item in results:
         what = 'failed' if item.get('failed') else 'skipped' if item.get('skipped') else item.get('action')
@@ -159,11 +211,20 @@ def summarise(kind, results):
     if diffs:
         result['diff'] = diffs
     failed = [item for item in results if item.get('failed')]
+    messages = []
     if failed:
-        result['failed'] = True
-        result['msg'] = '%d of %d %s objects failed%s: %s' % (
+        messages.append('%d of %d %s objects failed%s: %s' % (
             len(failed), len(results), kind, ' (%d not attempted)' % counts['skipped'] if counts['skipped'] else '',
-            '; '.join('%s: %s' % (item['name'], item.get('msg', 'failed')) for item in failed))
+            '; '.join('%s: %s' % (item['name'], item.get('msg', 'failed')) for item in failed)))
+    unfiled = [item for item in results if item.get('api_key_file_error')]
+    if unfiled:
+        messages.append(unfiled_keys_message(keys_path, unfiled))
+        result['api_keys_file_failed'] = True
+    if keys_path:
+        result['api_keys_file'] = keys_path
+    if messages:
+        result['failed'] = True
+        result['msg'] = ' '.join(messages)
     return result
 
 
@@ -172,6 +233,7 @@ APPLY_MODULE = ModuleDef(
     dict(
         kind=dict(type='str', required=True, choices=sorted(KINDS)),
         objects=dict(type='list', elements='dict', required=True),
+        api_keys_file=dict(type='path', no_log=False),
     ),
     run_apply,
     nested_secrets=True,

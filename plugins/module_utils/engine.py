@@ -11,10 +11,13 @@ the result in check mode without writing, and returns the diff (managed fields o
 
 import copy
 
-from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiError
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiError, ConfigError
 
 SECRET_MASK = '********'
 SECRET_CHANGED = '******** (new value)'
+# What rockit_export writes for a write-only value the Edge never returns: the object can be compared and kept with
+# it, but a request that would send it (a create, a replacement, a secret update) is refused.
+PLACEHOLDER_MARK = 'REPLACE-WITH-VAULT-REFERENCE'
 
 
 class Resource(object):
@@ -227,6 +230,15 @@ def delete(client, res, name):
             raise
 
 
+def refuse_placeholders(res, name, secrets):
+    """Refuse to send a write-only value that is still an export placeholder (also in check mode, which predicts it)."""
+    held = [path for path in leaf_paths(secrets) if PLACEHOLDER_MARK in str(get_path(secrets, path))]
+    if held:
+        raise ConfigError('%s %s: the write-only value %s is still the placeholder rockitplay.edge.rockit_export wrote (%s). '
+                          'This request would send it to the Edge: replace it with the real value (for example a vault '
+                          'reference) first.' % (res.key, name, ', '.join(held), PLACEHOLDER_MARK))
+
+
 def ensure(client, res, name, state, desired=None, check_mode=False, create_secrets=None, update_secrets=None,
            current=_MISSING):
     """Bring one object to the declared state.
@@ -256,6 +268,7 @@ def ensure(client, res, name, state, desired=None, check_mode=False, create_secr
 
     identity = {res.id_field: name}
     if current is None:
+        refuse_placeholders(res, name, create_secrets)
         predicted = merge(res.defaults, identity, desired)
         obj = predicted
         if not check_mode:
@@ -279,6 +292,8 @@ def ensure(client, res, name, state, desired=None, check_mode=False, create_secr
     else:
         changes = [f for f in fields if not equal(res, f, get_path(desired, f), get_path(current, f))]
         sends_secrets = any(get_path(update_secrets or {}, p) is not None for p in leaf_paths(update_secrets))
+        if sends_secrets or (changes and not res.patch):
+            refuse_placeholders(res, name, merge(create_secrets if not res.patch else None, update_secrets))
         if not changes and not sends_secrets:
             obj = current
         else:

@@ -61,6 +61,7 @@ USER = Resource(
 USER_TYPE = 'type'                      # read-only: 'user' or 'machine'
 USER_TYPE_HUMAN = 'user'
 USER_TYPE_MACHINE = 'machine'
+USER_CREATED = 'created'                # ISO 8601 UTC; the earliest member of Administrators is the primary administrator (chosen)
 USER_OPTIONS = {'email': 'email', 'first_name': 'firstname', 'surname': 'surname', 'title': 'title', 'label': 'label',
                 'roles': 'roles'}      # module option -> API field
 USER_PASSWORD = 'password'              # create (human users)

@@ -51,6 +51,20 @@ options:
     type: list
     elements: dict
     required: true
+  api_keys_file:
+    description:
+      - "For O(kind=user), a file that receives the API key of every machine user this task creates, as soon as the Edge
+        returns it, filed under its organisation (O(edge_org)) and user name, with the time it was created:
+        C(ORG: {USER: {api_key: KEY, created: TIME}})."
+      - One file can serve any number of organisations, hosts and plays at once; every change is merged under a lock
+        (C(<file>.lock)) and replaces the file atomically, with mode C(0600). Keys already in the file are kept.
+      - The directory must exist and be writable, and an existing file must be in this layout; this is checked before
+        any object is sent, so that no key is issued that could not be kept. If the file still cannot be written, the
+        task fails, names the users, and their keys stay in the registered result (RV(results[].api_key), hidden from
+        the display).
+      - Written on the host that runs the task (the controller with a local connection). Not written in check mode.
+    type: path
+    version_added: 1.1.0
 extends_documentation_fragment:
   - rockitplay.edge.connection
   - rockitplay.edge.attributes
@@ -100,6 +114,13 @@ EXAMPLES = r'''
         roles: [CI_Pipeline_Services]
   register: edge_users
 
+- name: Machine users; their new API keys go to one file shared by every organisation
+  rockitplay.edge.rockit_apply:
+    kind: user
+    objects:
+      - {username: deploy_bot, type: machine, label: Deploy pipeline, roles: [CI_Pipeline_Services]}
+    api_keys_file: "{{ playbook_dir }}/secrets/api_keys.yml"
+
 - name: Keep the API keys of new machine users
   ansible.builtin.set_fact:
     edge_new_api_keys: "{{ edge_users.results | selectattr('api_key', 'defined') | items2dict(key_name='name', value_name='api_key') }}"
@@ -136,6 +157,14 @@ results:
       description: Present and true for an object that was not attempted after a failure every object would repeat.
       type: bool
       sample: false
+    api_key:
+      description: The new API key of a machine user this task created (hidden from the display).
+      type: str
+      sample: "<the key>"
+    api_key_written:
+      description: The API keys file the new key was written to.
+      type: str
+      sample: /srv/edge/secrets/api_keys.yml
   sample:
     - name: CI_Pipeline_Services
       action: unchanged
@@ -145,6 +174,16 @@ results:
       action: deleted
       changed: true
       role: null
+api_keys_file:
+  description: The absolute path of the API keys file of O(api_keys_file).
+  returned: with O(api_keys_file)
+  type: str
+  sample: /srv/edge/secrets/api_keys.yml
+api_keys_file_failed:
+  description: True when a new API key could not be written to O(api_keys_file); it is in RV(results[].api_key) only.
+  returned: when a key could not be written
+  type: bool
+  sample: true
 counts:
   description: How many objects were created, updated, replaced, deleted, left unchanged, failed and not attempted.
   returned: always

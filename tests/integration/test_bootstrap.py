@@ -26,10 +26,13 @@ PLAY = '''
     - name: keys handed back
       ansible.builtin.debug:
         msg: "{{ rockit_bootstrap_api_keys | list | sort }}"
+    - name: summary handed back
+      ansible.builtin.debug:
+        msg: "{{ rockit_bootstrap_summary }}"
 '''
 
-SUMMARY = 'rockitplay.edge.bootstrap : Set the summary'
-PRUNE_PREVIEW = 'rockitplay.edge.bootstrap : Show what prune deletes (in check mode, what it would delete)'
+SUMMARY = 'summary handed back'
+PLAN = 'rockitplay.edge.bootstrap : Check the declaration and plan the changes'
 KINDS = ('deployments', 'roles', 'users', 'apps', 'subscriptions')
 COLLECTION_PATHS = {'deployments': '/be/v1/deployments', 'roles': '/be/v1/roles', 'users': '/be/v1/users',
                     'apps': '/be/v1/apps', 'subscriptions': '/be/v1/subscriptions'}
@@ -78,7 +81,14 @@ def machine_users(org):
 
 
 def summary(run):
-    return run.result(SUMMARY)['ansible_facts']['rockit_bootstrap_summary']
+    """The fact rockit_bootstrap_summary, as the play's post_tasks show it."""
+    return run.result(SUMMARY)['msg']
+
+
+def planned(run, what='prune'):
+    """Per kind, what the plan holds under ``what`` (prune, extra, kept...)."""
+    kinds = run.result(PLAN)['plan']['kinds']
+    return dict((kind, part[what]) for kind, part in kinds.items() if part.get(what))
 
 
 def write_counts(writes):
@@ -112,7 +122,7 @@ def test_large_organisation_converges_once_then_changes_nothing(playbook, edge, 
     bots = machine_users(org)
     assert run.result('keys handed back')['msg'] == bots
     assert stat.S_IMODE(os.stat(keys_file).st_mode) == 0o600
-    keys = yaml.safe_load(keys_file.read_text())
+    keys = dict((user, entry['api_key']) for user, entry in yaml.safe_load(keys_file.read_text())[ADMIN['org']].items())
     assert sorted(keys) == bots
     for bot, key in keys.items():
         assert key and key not in run.stdout and key not in run.stderr, bot
@@ -132,7 +142,8 @@ def test_large_organisation_converges_once_then_changes_nothing(playbook, edge, 
         assert len(done[kind]['unchanged']) == len(org['rockit_' + kind]), kind
     assert 'changed=0' in run.stdout
     assert run.result('keys handed back')['msg'] == []
-    assert yaml.safe_load(keys_file.read_text()) == keys  # the keys of the first run stay in the file
+    kept = dict((user, entry['api_key']) for user, entry in yaml.safe_load(keys_file.read_text())[ADMIN['org']].items())
+    assert kept == keys  # the keys of the first run stay in the file
     print('\nbootstrap of 143 objects: first converge %.1f s, second converge %.1f s' % (first, second))
 
 
@@ -158,6 +169,8 @@ def add_undeclared(edge):
 STRAYS = {'deployments': ['stray_dep'], 'roles': ['stray_role'], 'users': ['stray_user', 'stray_bot'],
           'apps': ['stray_app'], 'subscriptions': ['stray_sub']}
 ALL_PRUNE = dict((kind, True) for kind in KINDS)
+# Pruning apps and deployments destroys published content: it needs its own consent.
+PRUNE_ALL = {'rockit_prune': ALL_PRUNE, 'rockit_prune_allow_content_loss': True}
 
 
 def names_on_edge(edge, kind):
@@ -174,10 +187,10 @@ def test_prune_check_mode_lists_and_writes_nothing_then_deletes_in_reverse_order
     edge.clear()
 
     # check mode: the preview and the summary name what would go; no write; each kind listed once
-    run = playbook(PLAY, edge, extra_vars=dict(org, rockit_prune=ALL_PRUNE), check=True, diff=True)
+    run = playbook(PLAY, edge, extra_vars=dict(org, **PRUNE_ALL), check=True, diff=True)
     assert run.rc == 0, run
     assert edge.writes() == []
-    assert run.result(PRUNE_PREVIEW)['msg'] == STRAYS
+    assert planned(run) == STRAYS
     done = summary(run)
     for kind in KINDS:
         assert sorted(done[kind]['deleted']) == sorted(STRAYS[kind]), kind
@@ -188,7 +201,7 @@ def test_prune_check_mode_lists_and_writes_nothing_then_deletes_in_reverse_order
 
     # for real: exactly the undeclared objects go, users before roles, apps before deployments
     edge.clear()
-    run = playbook(PLAY, edge, extra_vars=dict(org, rockit_prune=ALL_PRUNE))
+    run = playbook(PLAY, edge, extra_vars=dict(org, **PRUNE_ALL))
     assert run.rc == 0, run
     deletes = [(w['method'], w['path']) for w in edge.writes()]
     assert deletes == [('DELETE', '/be/v1/subscriptions/stray_sub'), ('DELETE', '/be/v1/apps/stray_app'),
@@ -199,7 +212,7 @@ def test_prune_check_mode_lists_and_writes_nothing_then_deletes_in_reverse_order
 
     # and again: nothing left to prune, nothing written
     edge.clear()
-    run = playbook(PLAY, edge, extra_vars=dict(org, rockit_prune=ALL_PRUNE))
+    run = playbook(PLAY, edge, extra_vars=dict(org, **PRUNE_ALL))
     assert run.rc == 0, run
     assert edge.writes() == []
 
@@ -207,7 +220,7 @@ def test_prune_check_mode_lists_and_writes_nothing_then_deletes_in_reverse_order
 @pytest.mark.parametrize('source', ['rockit_connection', 'environment', 'rockit_auth_username'])
 def test_prune_never_deletes_administrators_nor_the_authenticating_user(playbook, edge, source):
     connection = {'edge_url': edge.url, 'edge_org': ADMIN['org'], 'edge_username': ADMIN['user'], 'edge_api_key': ADMIN['api_key']}
-    extra = {'rockit_prune': ALL_PRUNE, 'rockit_roles': [], 'rockit_users': []}
+    extra = dict(PRUNE_ALL, rockit_roles=[], rockit_users=[])
     if source == 'rockit_connection':
         # the connection only through the role's variable (as an AWX job passes it), no ROCKIT_* variable
         run = playbook(PLAY, None, extra_vars=dict(extra, rockit_connection=connection))
@@ -228,7 +241,10 @@ def test_input_is_checked_before_any_request(playbook, edge):
     org['rockit_subscriptions'].append({'name': 'bad-name', 'sender': 'deploy', 'events': ['end'], 'slack_channel': '#x'})
     run = playbook(PLAY, edge, extra_vars=org)
     assert run.rc != 0
-    assert 'rockit_subscriptions: bad-name: a name must match' in run.stdout
+    failure = run.result(PLAN)
+    # one readable sentence, not a list
+    assert isinstance(failure['msg'], str)
+    assert "rockit_subscriptions[2] (bad-name): name: 'bad-name' does not match" in failure['msg'], failure
     assert edge.requests() == []
 
     org = small_organisation()
@@ -250,10 +266,11 @@ def test_keys_are_kept_when_a_later_task_fails(playbook, edge, tmp_path):
     run = playbook(PLAY, edge, extra_vars=dict(org, rockit_api_keys_file=str(keys_file)))
     assert run.rc != 0
     assert 'subscriptions.create' in run.stdout
-    keys = yaml.safe_load(keys_file.read_text())
+    keys = yaml.safe_load(keys_file.read_text())[ADMIN['org']]
     assert sorted(keys) == machine_users(org)
     assert stat.S_IMODE(os.stat(keys_file).st_mode) == 0o600
-    assert summary(run)['users']['created'] == [u['username'] for u in org['rockit_users']]
+    assert 'users: 4 created (%s)' % ', '.join(u['username'] for u in org['rockit_users']) in str(
+        run.result('rockitplay.edge.bootstrap : Summary')['msg'])
 
 
 def test_module_path(playbook, edge):
