@@ -136,10 +136,11 @@ def test_html_and_malformed_bodies(make_client, fake):
              times=4)
     with pytest.raises(ApiError, match='HTML page'):
         make_client(retries=3).get('/be/v1/roles/x')
-    fake.add('GET', '/be/v1/roles/y', raw='{"status": "succ')
+    fake.add('GET', '/be/v1/roles/y', raw='{"status": "succ', times=4)
     with pytest.raises(ApiError, match='not valid JSON') as info:
-        make_client().get('/be/v1/roles/y')
+        make_client(retries=3).get('/be/v1/roles/y')
     assert info.value.ambiguous
+    assert len([c for c in fake.calls if c['path'] == '/be/v1/roles/y']) == 4
 
 
 def test_list_all_reads_every_page_and_checks_total(make_client, fake):
