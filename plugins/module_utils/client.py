@@ -541,7 +541,10 @@ class EdgeClient(object):
         with self._auth_lock:
             owned, self._own_logins = self._own_logins, []
             for refresh in owned:
-                self._logout_refresh(refresh, quiet=True)
+                try:
+                    self._logout_refresh(refresh, quiet=True)
+                except Exception:  # pylint: disable=broad-except
+                    pass  # the task's result stands; the refresh token expires by itself
             if owned:
                 self._login_record = None
                 self._token = None if self.auth_kind == 'edge_password' else self._token
