@@ -265,8 +265,7 @@ class EdgeClient(object):
         if len(given) > 1:
             raise ConfigError('Only one way to authenticate can be used, but %s are all set (from the task, module_defaults or the %s '
                               'environment variables). Keep one.' % (' and '.join(given), '/'.join(CONNECTION_ENV[n] for n in given)))
-        if not given and not edge_admin_token:
-            raise ConfigError(NO_CREDENTIALS)
+        # No credentials at all is refused by the first request that needs them (a logout by refresh token needs none).
         if (edge_api_key or edge_password) and not (edge_org and edge_username):
             raise ConfigError('%s needs edge_org (ROCKIT_ORGNAME) and edge_username (ROCKIT_USERNAME).' % given[0])
         if rate_limit is not None and rate_limit < 0:
