@@ -201,9 +201,9 @@ API_KEY_MODULE = ModuleDef(
     dict(
         username=dict(type='str'),
         state=dict(type='str', default='present', choices=['present', 'rotated', 'absent']),
-        keys_file=dict(type='path'),
+        keys_file=dict(type='path', no_log=False),
         api_key=dict(type='str', no_log=True),
-        api_key_id=dict(type='str'),
+        api_key_id=dict(type='str', no_log=False),
         all_keys=dict(type='bool', default=False),
         create=dict(type='bool', default=True),
     ),

@@ -167,7 +167,7 @@ ORG_MODULE = ModuleDef(
         admin_password=dict(type='str', no_log=True),
         admin_first_name=dict(type='str'),
         admin_surname=dict(type='str'),
-        initial_password_file=dict(type='path'),
+        initial_password_file=dict(type='path', no_log=False),
     ),
     run_org,
     secret_results=('initial_password',),
