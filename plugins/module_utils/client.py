@@ -372,9 +372,11 @@ class EdgeClient(object):
                 return
             self._renew(self._token if record is not None else None)
 
-    def _expiring(self, record):
+    @staticmethod
+    def _expiring(record):
+        """Whether a login's access token is about to expire (renewed before it is refused, by up to 30 s)."""
         expires = record.get('expires_at')
-        return bool(expires) and time.time() > expires - 30
+        return bool(expires) and time.time() > expires - record.get('margin', 30)
 
     def _adopt(self, record):
         self._login_record = record
@@ -478,13 +480,14 @@ class EdgeClient(object):
         answer = self._send('POST', specs.AUTH_PATH, {}, auth='none', retry=True, renew=False,
                             headers={specs.HEADER_SESSION: session})
         token = _token_from(answer, specs.AUTH_TOKEN, 'POST', specs.AUTH_PATH, 'auth answer')
-        return {'flow': specs.FLOW_2025, 'access': token, 'session': session, 'expires_at': _expiry(answer)}
+        return {'flow': specs.FLOW_2025, 'access': token, 'session': session, 'expires_at': _expiry(answer),
+                'margin': _margin(answer)}
 
     @staticmethod
     def _record_2026(answer, path):
         token = _token_from(answer, specs.LOGIN_ACCESS_TOKEN, 'POST', path, 'organisation login answer')
         return {'flow': specs.FLOW_2026, 'access': token, 'refresh': answer.get(specs.LOGIN_REFRESH_TOKEN),
-                'expires_at': _expiry(answer)}
+                'expires_at': _expiry(answer), 'margin': _margin(answer)}
 
     def password_works(self, username, password):
         """Whether ``password`` is the password of ``username`` now, learnt without changing anything where the Edge allows.
@@ -776,6 +779,13 @@ def _expiry(answer):
     if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
         return time.time() + seconds
     return None
+
+
+def _margin(answer):
+    seconds = answer.get(specs.LOGIN_EXPIRES_IN)
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
+        return min(30.0, seconds / 4.0)
+    return 30.0
 
 
 def _short(exc):
