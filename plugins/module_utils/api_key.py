@@ -167,32 +167,30 @@ def _rotated(ctx, p, org, username, is_self, path, entry):
 def _absent(ctx, p, org, username, path, entry):
     key_id = p['api_key_id'] or (entry or {}).get(keys_file.FIELD_ID)
     result = {'changed': False, 'username': username, 'action': 'none', 'revoked_api_key_id': None}
-    if p['all_keys']:
+    stale = bool(entry) and not p['api_key_id'] and not key_works(ctx.client, org, username, entry[keys_file.FIELD_KEY])
+    if stale:
+        pass  # the stored key no longer authenticates: it was revoked already (or its organisation is gone)
+    elif p['all_keys']:
         result['diff'] = {'before': {'api_keys': 'every key of %s' % username}, 'after': {'api_keys': None}}
         if ctx.check_mode:
             result.update(changed=True, action='revoke')
         else:
-            query = {specs.APIKEY_USER: username}
-            answer = ctx.client.request('DELETE', specs.APIKEYS_PATH, params=query)
+            answer = ctx.client.request('DELETE', specs.APIKEYS_PATH, params={specs.APIKEY_USER: username})
             deleted = answer.get('deleted')
             result.update(changed=deleted != 0, action='revoke' if deleted != 0 else 'none', revoked=deleted)
     elif key_id:
-        if entry and not p['api_key_id'] and not key_works(ctx.client, org, username, entry[keys_file.FIELD_KEY]):
-            gone = True  # the stored key no longer authenticates: it was revoked already
-        elif ctx.check_mode:
-            gone = False
-        else:
-            gone = not _revoke(ctx, key_id)
-        if not gone:
+        if ctx.check_mode or _revoke(ctx, key_id):
             result.update(changed=True, action='revoke', revoked_api_key_id=key_id,
                           diff={'before': {'api_key_id': key_id}, 'after': {'api_key_id': None}})
-    elif not entry:
+    elif entry:
+        ctx.warn('The key of %s in %s has no id, so it was not revoked on the Edge (only forgotten); revoke every key of '
+                 'the user with all_keys=true.' % (username, path))
+    else:
         result['msg'] = 'No key of %s is known (give api_key_id, all_keys=true, or keys_file holding it).' % username
-    if path and entry and (result['changed'] or p['all_keys'] or key_id):
+    if path and entry:
         if not ctx.check_mode:
             keys_file.remove_keys(path, org, [username])
-        result['changed'] = True
-        result['keys_file'] = path
+        result.update(changed=True, keys_file=path)
     return result
 
 

@@ -31,7 +31,8 @@ options:
       - V(rotated) always creates a new key and revokes the old one (O(api_key_id), or the id in O(keys_file)); use it with
         a C(when) condition, for example on the age shown in the keys file.
       - V(absent) revokes the key O(api_key_id) (or the one in O(keys_file)), or every key of the user with O(all_keys),
-        and removes the user's entry from O(keys_file).
+        and removes the user's entry from O(keys_file). A stored key that no longer authenticates is only removed from
+        the file (it is gone from the Edge already); a stored key without an id is not revoked unless O(all_keys) is set.
     type: str
     choices: [present, rotated, absent]
     default: present

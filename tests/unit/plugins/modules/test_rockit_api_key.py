@@ -168,3 +168,22 @@ def test_other_spelling_of_the_key_is_kept(fake, monkeypatch, tmp_path):
     assert key(fake, monkeypatch, username='bot', keys_file=path)['api_key'] == 'renamed-key'
     with open(path) as handle:
         assert yaml.safe_load(handle)['ExampleOrg']['bot']['api_key'] == 'renamed-key'
+
+
+def test_absent_forgets_a_dead_stored_key_without_revoking(fake, monkeypatch, tmp_path):
+    path = stored(tmp_path)
+    fake.add('GET', '/be/v1/users/bot', status=401, body=UNAUTHORIZED)
+    result = key(fake, monkeypatch, username='bot', state='absent', all_keys=True, keys_file=path)
+    assert result['changed'] is True and len(fake.calls) == 1
+    assert keys_file.read_entry(path, 'ExampleOrg', 'bot') is None
+
+
+def test_absent_all_keys_as_the_user_itself(fake, monkeypatch, tmp_path):
+    path = stored(tmp_path, key_id=None)
+    fake.add('GET', '/be/v1/users/bot', body=BOT_USER)
+    fake.add('DELETE', '/be/v1/apikeys', body={'status': 'success', 'deleted': 1})
+    result = run_module(rockit_api_key, fake, monkeypatch, edge_username='bot', edge_api_key='old-key', username='bot',
+                        state='absent', all_keys=True, keys_file=path)
+    assert result['changed'] is True and result['revoked'] == 1
+    assert fake.calls[-1]['headers']['x-rockit-api-key'] == 'old-key'
+    assert keys_file.read_entry(path, 'ExampleOrg', 'bot') is None
