@@ -26,7 +26,7 @@ from emu_core import ApiError, iso, iso_ms, validate
 from emu_schemas import NAME, PASSWORD, obj, string
 from emu_store import Store
 
-LOGGED_PREFIXES = ("/be/v1/", "/_upload/")
+LOGGED_PREFIXES = ("/be/v1/", "/_upload/", "/adm/v1/", "/srv/v1/")
 FAULT_SCHEMA = obj({
     "method": string(minLength=1), "path": string(minLength=1),
     "times": {"type": ["integer", "null"], "minimum": 1},
