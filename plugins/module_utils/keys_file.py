@@ -63,7 +63,7 @@ def _load(path):
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        raise KeysFileError('The API keys file %s is not valid YAML (%s); move it aside or repair it.' % (path, str(exc).split('\n')[0]))
+        raise KeysFileError('The API keys file %s is not valid YAML (%s); move it aside or repair it.' % (path, str(exc).split('\n', maxsplit=1)[0]))
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -155,6 +155,23 @@ def now_utc():
     return datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def _plain(value):
+    """Plain Python data for YAML: strings that Ansible tagged (a subclass of str) become plain strings."""
+    if isinstance(value, dict):
+        return dict((_plain(k), _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return str(value)
+
+
 def merge_keys(path, org, keys):
     """Add or replace the keys of ``org``: ``keys`` maps user -> {api_key, api_key_id?, created?}.
 
@@ -162,6 +179,8 @@ def merge_keys(path, org, keys):
     Raises :class:`KeysFileError` (or ``OSError``) when it cannot; the caller keeps the keys then.
     """
     path = _path(path)
+    org = _plain(org)
+    keys = _plain(keys)
     with _Lock(path):
         data = _load(path)
         entries = data.setdefault(_find(data, org), {})

@@ -28,7 +28,7 @@ def test_2026_login_once_and_logout_on_close(make_client, fake):
     fake.add('GET', '/be/v1/roles', body={'roles': [], 'totalCount': 0}, times=3)
     fake.add('POST', '/be/v1/logout', body={'status': 'success'})
     client = make_client(edge_api_key=None, edge_password='pw')
-    for _ in range(3):
+    for _round in range(3):
         client.get('/be/v1/roles')
     assert client.logins == 1 and client.flow == '2026'
     client.close()
@@ -241,7 +241,7 @@ def test_429_halves_in_flight_limit(make_client, fake):
     client = make_client(max_in_flight=8)
     client.get('/be/v1/roles/x')
     assert client.in_flight.decreases == 2 and client.in_flight.limit == 2.5  # 8 -> 4 -> 2, then +1/2 for the success
-    for _ in range(19):
+    for _round in range(19):
         client.get('/be/v1/roles/x')
     assert 2.0 < client.in_flight.limit <= 8.0
 
@@ -264,7 +264,7 @@ class FakeClock(object):
 def test_rate_limiter_spaces_requests():
     clock = FakeClock()
     limiter = RateLimiter(4, clock=clock, sleep=clock.sleep)
-    for _ in range(9):
+    for _round in range(9):
         limiter.acquire()
     assert abs(clock.now - 102.0) < 1e-6  # 9 requests at 4/s: the 9th starts 2 s after the first
 
@@ -272,7 +272,7 @@ def test_rate_limiter_spaces_requests():
 def test_rate_limiter_thread_safe():
     clock = FakeClock()
     limiter = RateLimiter(10, clock=clock, sleep=lambda s: None)
-    threads = [threading.Thread(target=lambda: [limiter.acquire() for _ in range(50)]) for _ in range(4)]
+    threads = [threading.Thread(target=lambda: [limiter.acquire() for _round in range(50)]) for _round in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -316,7 +316,7 @@ def test_in_flight_limit_blocks_and_recovers():
     limit.release()
     waiter.join(5)
     assert got == [1]
-    for _ in range(10):
+    for _round in range(10):
         limit.succeeded()
     assert limit.limit == 4.0
 
@@ -325,7 +325,7 @@ def test_client_used_from_threads_logs_in_once(make_client, fake):
     login_2026(fake)
     fake.add('GET', '/be/v1/roles', body={'roles': []}, times=40)
     client = make_client(edge_api_key=None, edge_password='pw')
-    threads = [threading.Thread(target=lambda: [client.get('/be/v1/roles') for _ in range(10)]) for _ in range(4)]
+    threads = [threading.Thread(target=lambda: [client.get('/be/v1/roles') for _round in range(10)]) for _round in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -51,8 +51,8 @@ def test_dead_key_replaced_by_a_new_one_in_the_file(fake, monkeypatch, tmp_path)
     path = stored(tmp_path)
     fake.add('GET', '/be/v1/users/bot', status=401, body=UNAUTHORIZED)
     login(fake)
-    fake.add('POST', '/be/v1/apikeys', body={'status': 'success', 'apiKey': 'new-key-1', 'apiKeyId': 'id-new',
-                                              'username': 'bot', 'created': '2026-01-02T00:00:00Z'})
+    fake.add('POST', '/be/v1/apikeys',
+             body={'status': 'success', 'apiKey': 'new-key-1', 'apiKeyId': 'id-new', 'username': 'bot', 'created': '2026-01-02T00:00:00Z'})
     result = key(fake, monkeypatch, username='bot', keys_file=path)
     assert result['changed'] is True and result['api_key'] == 'new-key-1' and result['source'] == 'created'
     create = [c for c in fake.calls if c['path'] == '/be/v1/apikeys'][0]
