@@ -119,8 +119,10 @@ def _present(ctx, p, org, username, is_self, path, entry):
                             'recognised and no key is created on every run.')
     for source, candidate in candidates:
         if key_works(ctx.client, org, username, candidate[keys_file.FIELD_KEY]):
-            result.update(works=True, source=source, api_key=candidate[keys_file.FIELD_KEY],
-                          api_key_id=candidate.get(keys_file.FIELD_ID), action='none')
+            result.update(works=True, source=source, api_key_id=candidate.get(keys_file.FIELD_ID), action='none')
+            if source != 'api_key':
+                # The caller has the key it gave (and Ansible would mask a no_log option's value in the result anyway).
+                result['api_key'] = candidate[keys_file.FIELD_KEY]
             stored = entry and entry.get(keys_file.FIELD_KEY) == candidate[keys_file.FIELD_KEY]
             if path and not stored:
                 # A working key the file does not hold yet (e.g. the one a machine user's create returned): keep it.

@@ -116,8 +116,10 @@ works:
   type: bool
   sample: true
 api_key:
-  description: The working key (the new one, or the known one that authenticated). Hidden from the output.
-  returned: when a key works
+  description:
+    - The working key (the new one, or the one from O(keys_file) that authenticated). Hidden from the output.
+    - Not returned when the working key is the one given in O(api_key) (RV(source=api_key)), which the caller has.
+  returned: when a key works and was not given in O(api_key)
   type: str
   sample: "********"
 api_key_id:

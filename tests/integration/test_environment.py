@@ -21,7 +21,7 @@ VARS = {
     'rockit_roles': [{'name': 'Producers', 'label': 'Producers', 'permissions': {'apps': ['read', 'update']}}],
     'rockit_users': [{'username': 'jdoe', 'email': 'jdoe@example.com', 'first_name': 'Jane', 'surname': 'Doe',
                       'roles': ['Producers']}],
-    'rockit_apps': [{'name': 'Sushi', 'label': 'Sushi Run'}],
+    'rockit_apps': [{'name': 'Sushi', 'label': 'Sushi Run', 'all_deployments': True}],
 }
 SECRETS = ('Env-admin-pw-1', ADMIN_TOKEN)
 

@@ -75,7 +75,7 @@ def test_given_working_key_is_stored_without_a_create(fake, monkeypatch, tmp_pat
     fake.add('GET', '/be/v1/users/bot', body=BOT_USER)
     path = str(tmp_path / 'k.yml')
     result = key(fake, monkeypatch, username='bot', api_key='from-user-create', api_key_id='id-1', keys_file=path)
-    assert result['changed'] is True and result['action'] == 'stored' and not fake.writes()
+    assert result['changed'] is True and result['action'] == 'stored' and not fake.writes() and 'api_key' not in result
     assert keys_file.read_entry(path, 'ExampleOrg', 'bot')['api_key'] == 'from-user-create'
 
 
