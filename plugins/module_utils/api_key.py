@@ -108,7 +108,7 @@ def run_api_key(ctx):
 
 
 def _present(ctx, p, org, username, is_self, path, entry):
-    result = {'changed': False, 'username': username, 'works': False}
+    result = {'changed': False, 'username': username, 'works': False, 'in_keys_file': bool(entry)}
     candidates = []
     if p['api_key']:
         candidates.append(('api_key', {keys_file.FIELD_KEY: p['api_key'], keys_file.FIELD_ID: p['api_key_id']}))

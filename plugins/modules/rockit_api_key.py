@@ -122,6 +122,11 @@ api_key:
   returned: when a key works and was not given in O(api_key)
   type: str
   sample: "********"
+in_keys_file:
+  description: Whether O(keys_file) held a key of the user before the task (whether it works or not).
+  returned: with state=present
+  type: bool
+  sample: true
 api_key_id:
   description: The id of that key, when known.
   returned: when a key works

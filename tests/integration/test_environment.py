@@ -30,6 +30,10 @@ def writes(log):
     return ['%s %s' % (r['method'], r['path']) for r in log if r['method'] in ('POST', 'PATCH', 'PUT', 'DELETE')]
 
 
+def failures(run):
+    return [(r['task'], r['result'].get('msg')) for r in run.results if r['status'] == 'failed']
+
+
 def recap_changed(run):
     """The changed= count of the play recap."""
     for line in run.stdout.splitlines():
@@ -62,7 +66,7 @@ def test_from_zero_then_nothing_then_teardown(playbook, admin_edge, tmp_path, fa
     emu = admin_edge
     emu.clear()
     first = run_env(playbook, emu, tmp_path, fast_path=fast_path)
-    assert first.rc == 0, first
+    assert first.rc == 0, failures(first)
     log = emu.requests()
     done = writes(log)
     assert 'POST /adm/v1/orgs' in done
@@ -77,18 +81,18 @@ def test_from_zero_then_nothing_then_teardown(playbook, admin_edge, tmp_path, fa
     emu.clear()
 
     second = run_env(playbook, emu, tmp_path, fast_path=fast_path)
-    assert second.rc == 0, second
+    assert second.rc == 0, failures(second)
     assert recap_changed(second) == 0, second.stdout[-4000:]
     assert writes(emu.requests()) == []
     emu.clear()
 
     check = run_env(playbook, emu, tmp_path, check=True, fast_path=fast_path)
-    assert check.rc == 0, check
+    assert check.rc == 0, failures(check)
     assert writes(emu.requests()) == []
     emu.clear()
 
     down = run_env(playbook, emu, tmp_path, extra={'rockit_environment_state': 'absent'}, fast_path=fast_path)
-    assert down.rc == 0, down
+    assert down.rc == 0, failures(down)
     assert 'DELETE /adm/v1/orgs/%s' % ORG in writes(emu.requests())
     assert ORG not in (yaml.safe_load((tmp_path / 'keys' / 'api-keys.yml').read_text()) or {})
     emu.clear()
