@@ -35,8 +35,8 @@ def summary(url):
     control(url, 'DELETE', 'requests')
     writes = [r for r in log if r['method'] in WRITES]
     logins = [r for r in writes if r['path'] == '/be/v1/login']
-    keys = [r for r in writes if r['path'] == '/be/v1/apikeys']
-    print('--- the Edge saw %d requests: %d writes (%d login requests, %d logouts, %d API keys created)'
+    keys = [r for r in writes if r['method'] == 'POST' and r['path'] in ('/be/v1/apikeys', '/be/v1/users')]
+    print('--- the Edge saw %d requests: %d writes (%d login requests, %d logouts, %d users or API keys created)'
           % (len(log), len(writes), len(logins), len([r for r in writes if r['path'] == '/be/v1/logout']), len(keys)),
           flush=True)
     return log, writes
