@@ -77,7 +77,8 @@ def _store(ctx, path, org, username, entry, result):
     try:
         keys_file.merge_keys(path, org, {username: entry})
         result['keys_file'] = path
-    except Exception as exc:  # pylint: disable=broad-except - a key the Edge issued once must never be lost
+    except Exception as exc:  # pylint: disable=broad-except
+        # A key the Edge issued once must never be lost: it stays in the (registered) result.
         ctx.warn('The API key of %s could not be written to %s (%s); it is only in the registered result of this task.'
                  % (username, path, exc))
 
