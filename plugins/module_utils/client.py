@@ -4,8 +4,15 @@
 """The one HTTP client of rockitplay.edge.
 
 Everything that speaks HTTP to a ROCKIT Edge lives here: one ``requests.Session`` per module run,
-authentication (machine-user API key, a ready token, or a password login done once), retries with
-backoff for idempotent requests, ``Retry-After`` on 429/503, pagination and error mapping.
+authentication (machine-user API key, a ready token, a password login in either login flow, the
+installation's admin token for ``/adm/v1`` and ``/srv/v1``), one retry layer with one budget per
+request (``retries`` + 1 sends at most; ``Retry-After`` as seconds or an HTTP date), a client-side rate
+limit, pagination and error mapping.
+
+An :class:`EdgeClient` may be used from several threads at once: counters, the login and its renewal
+are under locks, every request takes a slot from the shared :class:`RateLimiter` and from the adaptive
+:class:`InFlightLimit` (``client.in_flight``; halved on each 429, growing back by one per round of
+successes), so a caller that runs objects concurrently only needs to submit them from a thread pool.
 """
 
 import datetime
