@@ -158,7 +158,7 @@ def bound_cases():
              state=(ROLES + '/B_rwb', {'label': 'declared'}), log=[('GET', 429), ('GET', 429), ('GET', 404), ('POST', 200)]),
         Case('create_503_retries_used_up', 'rockitplay.edge.rockit_role', role('B_cru', retries=1),
              [{'method': 'POST', 'path': ROLES, 'status': 503, 'retry_after': 1, 'times': 2}], ok=False,
-             msg=('HTTP 503', 'Still refused after waiting 1 seconds in 2 attempts'), state=absent('B_cru'),
+             msg=('HTTP 503', 'Still refused (unavailable or in maintenance) after 2 attempts'), state=absent('B_cru'),
              log=[('GET', 404), ('POST', 503), ('POST', 503)]),
         Case('read_502_retries_used_up', 'rockitplay.edge.rockit_role', role('B_r502', retries=1),
              [{'method': 'GET', 'path': ROLES + '/B_r502', 'status': 502, 'times': 2}], ok=False,
