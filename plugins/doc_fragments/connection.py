@@ -31,8 +31,10 @@ options:
     type: str
   edge_password:
     description:
-      - The password of the user O(edge_username). The collection logs in once per task (once per loop on the controller)
-        and again when the access token expires.
+      - The password of the user O(edge_username). On the controller (the fast path) the collection logs in once per
+        C(ansible-playbook) run and shares that login between the tasks and hosts with the same credentials, renews it
+        when it expires and logs it out when the run ends. As a module on a host it logs in once per task and logs out at
+        the end of the task. Both login flows of the Edge (2025 and 2026) are spoken; see the connection guide.
       - If not set, the environment variable E(ROCKIT_PASSWORD) is used.
     type: str
   edge_token:
@@ -40,6 +42,23 @@ options:
       - A ready access token (C(x-rockit-beauth-token)). It cannot be renewed by the collection.
       - If not set, the environment variable E(ROCKIT_TOKEN) is used.
     type: str
+  edge_admin_token:
+    description:
+      - The installation's admin token (C(x-rockit-admin-token)), for the admin API (C(/adm/v1)) and the service routes
+        (C(/srv/v1)). Needed by M(rockitplay.edge.rockit_org) and for versions and health in M(rockitplay.edge.rockit_edge_info);
+        other modules do not send it.
+      - If not set, the environment variable E(ROCKIT_ADMIN_TOKEN) is used.
+    type: str
+    version_added: 1.1.0
+  rate_limit:
+    description:
+      - The most requests per second one task sends to the Edge, shared by all its concurrent requests. V(0) is no limit.
+      - If not set, the environment variable E(ROCKIT_RATE_LIMIT) is used; without either, the documented limit of the
+        Edge's release when the collection knows the release (it learns it from the service routes with
+        O(edge_admin_token)), otherwise no limit. A C(429) answer always slows the task down and is retried as
+        O(retries) and O(max_retry_wait) allow.
+    type: float
+    version_added: 1.1.0
   validate_certs:
     description:
       - Whether to check the Edge's TLS certificate. Only turn this off for tests.
@@ -59,17 +78,18 @@ options:
     default: 30
   retries:
     description:
-      - How often a request is tried again after a dropped connection, a timeout or a server error (500, 502, 504),
-        with exponential backoff. Only reads, updates and deletes are retried this way; a create whose answer was lost is
-        first looked up and only sent again if it did not land.
-      - Also the number of times a C(429) or C(503) answer with C(Retry-After) is waited out.
+      - How often one request may be sent again, whatever the reason; a request is sent at most O(retries) + 1 times.
+      - Reasons, in one budget - a dropped connection, a timeout or a server error (500, 502, 504) or a C(503) without
+        C(Retry-After), with exponential backoff, for reads, updates and deletes only (a create whose answer was lost is
+        first looked up and only sent again if it did not land); a garbled answer to a read; C(429) (any request, with
+        backoff or after C(Retry-After)); C(503) with C(Retry-After); an expired access token (renewed first).
       - If not set, the environment variable E(ROCKIT_RETRIES) is used.
     type: int
     default: 3
   max_retry_wait:
     description:
-      - The most seconds one task may wait in total because the Edge answered C(429 Too Many Requests) or C(503) with a
-        C(Retry-After) header. A longer requested wait (such as 900 seconds of maintenance) fails the task at once with a
+      - The most seconds one request may wait in total because the Edge answered C(429 Too Many Requests) or C(503) with a
+        C(Retry-After) header (seconds or an HTTP date). A longer requested wait (such as 900 seconds of maintenance) fails the task at once with a
         message naming the wait.
       - If not set, the environment variable E(ROCKIT_MAX_RETRY_WAIT) is used.
     type: int

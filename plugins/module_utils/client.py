@@ -4,12 +4,22 @@
 """The one HTTP client of rockitplay.edge.
 
 Everything that speaks HTTP to a ROCKIT Edge lives here: one ``requests.Session`` per module run,
-authentication (machine-user API key, a ready token, or a password login done once), retries with
-backoff for idempotent requests, ``Retry-After`` on 429/503, pagination and error mapping.
+authentication (machine-user API key, a ready token, a password login in either login flow, the
+installation's admin token for ``/adm/v1`` and ``/srv/v1``), one retry layer with one budget per
+request (``retries`` + 1 sends at most; ``Retry-After`` as seconds or an HTTP date), a client-side rate
+limit, pagination and error mapping.
+
+An :class:`EdgeClient` may be used from several threads at once: counters, the login and its renewal
+are under locks, every request takes a slot from the shared :class:`RateLimiter` and from the adaptive
+:class:`InFlightLimit` (``client.in_flight``; halved on each 429, growing back by one per round of
+successes), so a caller that runs objects concurrently only needs to submit them from a thread pool.
 """
 
+import datetime
+import email.utils
 import hashlib
 import random
+import threading
 import time
 import traceback
 import warnings
@@ -49,8 +59,12 @@ CONNECTION_ENV = {
     'request_timeout': 'ROCKIT_TIMEOUT',
     'retries': 'ROCKIT_RETRIES',
     'max_retry_wait': 'ROCKIT_MAX_RETRY_WAIT',
+    'edge_admin_token': 'ROCKIT_ADMIN_TOKEN',
+    'rate_limit': 'ROCKIT_RATE_LIMIT',
 }
 AUTH_OPTIONS = ('edge_api_key', 'edge_password', 'edge_token')
+NO_CREDENTIALS = ('No credentials: set edge_api_key (ROCKIT_API_KEY) for a machine user, edge_password (ROCKIT_PASSWORD) '
+                  'for a user, or edge_token (ROCKIT_TOKEN).')
 
 
 def connection_argument_spec():
@@ -71,6 +85,8 @@ def connection_argument_spec():
         request_timeout=opt('request_timeout', type='float', default=30.0),
         retries=opt('retries', type='int', default=3),
         max_retry_wait=opt('max_retry_wait', type='int', default=120),
+        edge_admin_token=opt('edge_admin_token', type='str', no_log=True),
+        rate_limit=opt('rate_limit', type='float'),
     )
 
 
@@ -125,13 +141,7 @@ def _error_from_response(method, path, response, auth):
 
 
 def _retry_after(response):
-    value = response.headers.get('Retry-After')
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+    return parse_retry_after(response.headers.get('Retry-After'))
 
 
 def quote_segment(value):
@@ -139,12 +149,117 @@ def quote_segment(value):
     return quote(str(value), safe='')
 
 
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` value: a number of seconds or an HTTP date; None when unreadable."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def release_facts(release):
+    """(login flow, documented limit, free-tier limit) of an Edge release (API assumptions, section 14), or None."""
+    if not isinstance(release, int):
+        return None
+    found = None
+    for first, flow, limit, free in specs.RELEASES:
+        if release >= first:
+            found = (flow, limit, free)
+    return found
+
+
+class RateLimiter(object):
+    """Requests per second for every thread of one client: each request takes the next free slot.
+
+    Thread-safe; a rate of ``None`` or 0 is unlimited. The wait happens outside the lock.
+    """
+
+    def __init__(self, rate=None, clock=time.monotonic, sleep=time.sleep):
+        self._lock = threading.Lock()
+        self.clock = clock
+        self.sleep = sleep
+        self.rate = None
+        self._next = 0.0
+        self.waited = 0.0
+        self.set_rate(rate)
+
+    def set_rate(self, rate):
+        with self._lock:
+            self.rate = float(rate) if rate else None
+
+    def acquire(self):
+        with self._lock:
+            if not self.rate:
+                return 0.0
+            now = self.clock()
+            slot = max(now, self._next)
+            self._next = slot + 1.0 / self.rate
+            delay = slot - now
+            self.waited += delay
+        if delay > 0:
+            self.sleep(delay)
+        return delay
+
+
+class InFlightLimit(object):
+    """An adaptive bound on the requests in flight (AIMD): halved on each 429, back by one per window of successes.
+
+    ``acquire``/``release`` wrap every request; a caller that runs requests concurrently (threads) is
+    held back here when the Edge pushes back. Thread-safe.
+    """
+
+    def __init__(self, maximum=8):
+        self.maximum = max(1, int(maximum))
+        self.limit = float(self.maximum)
+        self.in_flight = 0
+        self.decreases = 0
+        self._cond = threading.Condition()
+
+    def acquire(self):
+        with self._cond:
+            while self.in_flight >= max(1, int(self.limit)):
+                self._cond.wait()
+            self.in_flight += 1
+
+    def release(self):
+        with self._cond:
+            self.in_flight -= 1
+            self._cond.notify_all()
+
+    def throttled(self):
+        """A 429: halve the limit (multiplicative decrease), at least one request."""
+        with self._cond:
+            self.limit = max(1.0, self.limit / 2.0)
+            self.decreases += 1
+
+    def succeeded(self):
+        """A success: grow by one request per ``limit`` successes (additive increase), up to the maximum."""
+        with self._cond:
+            if self.limit < self.maximum:
+                self.limit = min(float(self.maximum), self.limit + 1.0 / max(1.0, self.limit))
+                self._cond.notify_all()
+
+
 class EdgeClient(object):
-    """A ROCKIT Edge Backend API client on one ``requests.Session``."""
+    """A ROCKIT Edge API client on one ``requests.Session``; safe to use from several threads at once."""
 
     def __init__(self, edge_url, edge_org=None, edge_username=None, edge_api_key=None, edge_password=None,
-                 edge_token=None, validate_certs=True, ca_path=None, request_timeout=30.0, retries=3,
-                 max_retry_wait=120, sleep=time.sleep, **unused):
+                 edge_token=None, edge_admin_token=None, validate_certs=True, ca_path=None, request_timeout=30.0, retries=3,
+                 max_retry_wait=120, rate_limit=None, sleep=time.sleep, session_store=None, max_in_flight=8,
+                 clock=time.monotonic, **unused):
         if not HAS_REQUESTS:
             raise ConfigError('The Python library requests is required on the host that runs the module.')
         if not edge_url:
@@ -157,29 +272,46 @@ class EdgeClient(object):
         if len(given) > 1:
             raise ConfigError('Only one way to authenticate can be used, but %s are all set (from the task, module_defaults or the %s '
                               'environment variables). Keep one.' % (' and '.join(given), '/'.join(CONNECTION_ENV[n] for n in given)))
-        if not given:
-            raise ConfigError('No credentials: set edge_api_key (ROCKIT_API_KEY) for a machine user, edge_password (ROCKIT_PASSWORD) '
-                              'for a user, or edge_token (ROCKIT_TOKEN).')
+        # No credentials at all is refused by the first request that needs them (a logout by refresh token needs none).
         if (edge_api_key or edge_password) and not (edge_org and edge_username):
             raise ConfigError('%s needs edge_org (ROCKIT_ORGNAME) and edge_username (ROCKIT_USERNAME).' % given[0])
+        if rate_limit is not None and rate_limit < 0:
+            raise ConfigError('rate_limit must be 0 (no limit) or a positive number of requests per second, got %r.' % rate_limit)
         self.base = edge_url.rstrip('/')
         if self.base.endswith(specs.API_PREFIX):
             self.base = self.base[:-len(specs.API_PREFIX)]
         self.org = edge_org
         self.username = edge_username
-        self.auth_kind = given[0]
+        self.auth_kind = given[0] if given else None
         self._api_key = edge_api_key
         self._password = edge_password
         self._token = edge_token
+        self._admin_token = edge_admin_token
         self.timeout = request_timeout
         self.retries = max(0, retries)
         self.max_retry_wait = max(0, max_retry_wait)
         self.sleep = sleep
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._auth_lock = threading.RLock()
         self.request_count = 0
-        # Item paths a list read has shown not to exist: get_or_none answers None for them once, without a request.
-        self.known_absent = set()
         self.write_count = 0
         self.logins = 0
+        self.logouts = 0
+        # Item paths a list read has shown not to exist: get_or_none answers None for them once, without a request.
+        self.known_absent = set()
+        self.flow = None            # '2025' or '2026' once a password login has shown which one the Edge speaks
+        self._login_record = None   # the tokens of the login in use: access, refresh (2026) or session (2025), expiry
+        self._own_logins = []       # refresh tokens of logins this client made itself and must end (2026 flow)
+        self._store = session_store
+        self._store_key = None
+        if session_store is not None and edge_password:
+            self._store_key = session_store.key(self.base, edge_org, edge_username, edge_password)
+        self.release = None
+        self._service_prefix = None
+        self.rate_limit_option = rate_limit
+        self.limiter = RateLimiter(rate_limit, clock=clock, sleep=self._sleep_for_limit)
+        self.in_flight = InFlightLimit(max_in_flight)
         self.session = requests.Session()
         # Passed with every request as well: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
         self.verify = self.session.verify = (ca_path or True) if validate_certs else False
@@ -192,72 +324,318 @@ class EdgeClient(object):
             'Accept': 'application/json',
             'User-Agent': 'rockitplay.edge/%s (Ansible collection; python-requests/%s)' % (COLLECTION_VERSION, requests.__version__),
         })
-        if edge_api_key:
-            self.session.headers.update({
-                specs.HEADER_ORG: edge_org,
-                specs.HEADER_USER: edge_username,
-                specs.HEADER_API_KEY: edge_api_key,
-            })
-        elif edge_token:
-            self.session.headers[specs.HEADER_TOKEN] = edge_token
+        if session_store is not None and rate_limit is None:
+            self.set_release(session_store.release(self.base))
+
+    def _sleep_for_limit(self, seconds):
+        self.sleep(seconds)
+
+    # ------------------------------------------------------------------ counters
+    def _count(self, method):
+        with self._lock:
+            self.request_count += 1
+            if method not in ('GET', 'HEAD'):
+                self.write_count += 1
+
+    # ------------------------------------------------------------------ releases
+    def set_release(self, release):
+        """Remember the Edge's release; without a ``rate_limit`` option, its documented limit becomes the client's."""
+        facts = release_facts(release)
+        if facts is None:
+            return
+        self.release = release
+        if self.rate_limit_option is None:
+            self.limiter.set_rate(facts[1])
+        if self._store is not None:
+            self._store.remember_release(self.base, release)
+
+    @property
+    def rate_limit(self):
+        return self.limiter.rate
 
     # ------------------------------------------------------------------ auth
-    def _login(self):
-        """The 2026 login: user+password, then the organisation; once per run, again on token-expired."""
-        step1 = self._send('POST', specs.LOGIN_PATH, {specs.LOGIN_USER: self.username, specs.LOGIN_PASSWORD: self._password},
-                           auth=False)
-        selection = step1.get(specs.LOGIN_ORGSEL_TOKEN)
-        if not selection:
-            raise ApiError('POST', specs.LOGIN_PATH, 200, None, 'the login answer has no %s' % specs.LOGIN_ORGSEL_TOKEN)
-        step2 = self._send('POST', specs.LOGIN_PATH, {specs.LOGIN_ORG: self.org, specs.LOGIN_ORGSEL_TOKEN: selection}, auth=False)
-        token = step2.get(specs.LOGIN_ACCESS_TOKEN)
-        if not token:
-            raise ApiError('POST', specs.LOGIN_PATH, 200, None, 'the organisation login answer has no %s' % specs.LOGIN_ACCESS_TOKEN)
-        self.logins += 1
-        self._token = token
-        self.session.headers[specs.HEADER_TOKEN] = token
+    def _auth_headers(self, kind):
+        """The headers of one request: ``be`` (the user's credentials), ``admin`` (the admin token) or ``none``."""
+        if kind is True or kind is False:
+            kind = 'be' if kind else 'none'
+        if kind == 'admin':
+            if not self._admin_token:
+                raise ConfigError('This request needs the installation\'s admin token: set edge_admin_token (ROCKIT_ADMIN_TOKEN).')
+            return {specs.HEADER_ADMIN_TOKEN: self._admin_token}
+        if kind == 'none':
+            return {}
+        if self.auth_kind is None:
+            raise ConfigError(NO_CREDENTIALS)
+        if self.auth_kind == 'edge_api_key':
+            return {specs.HEADER_ORG: self.org, specs.HEADER_USER: self.username, specs.HEADER_API_KEY: self._api_key}
+        if self.auth_kind == 'edge_password':
+            self._ensure_login()
+        return {specs.HEADER_TOKEN: self._token}
 
-    def _ensure_auth(self):
-        if self.auth_kind == 'edge_password' and specs.HEADER_TOKEN not in self.session.headers:
-            self._login()
+    def _ensure_login(self):
+        with self._auth_lock:
+            record = self._login_record
+            if record is not None and not self._expiring(record):
+                return
+            self._renew(self._token if record is not None else None)
+
+    @staticmethod
+    def _expiring(record):
+        """Whether a login's access token is about to expire (renewed before it is refused, by up to 30 s)."""
+        expires = record.get('expires_at')
+        return bool(expires) and time.time() > expires - record.get('margin', 30)
+
+    def _adopt(self, record):
+        self._login_record = record
+        self._token = record['access']
+        self.flow = record.get('flow') or self.flow
+
+    def _renew(self, stale):
+        """Get a working token: one another task or thread got, a renewed one, or a new login.
+
+        ``stale`` is the token just refused (or None). Runs under the auth lock, and under the shared
+        store's lock when the controller shares logins between the tasks of a play.
+        """
+        with self._auth_lock:
+            if stale is not None and self._token != stale and self._login_record is not None:
+                return  # another thread renewed it meanwhile
+            store = self._store
+            if store is None:
+                self._adopt(self._renewed(self._login_record, stale))
+                return
+            with store.locked(self.timeout * 3 + 10) as held:
+                if not held:
+                    # Another process holds the lock for far too long: work on our own (and end our login ourselves).
+                    self._store = None
+                    self._adopt(self._renewed(self._login_record, stale))
+                    return
+                record = store.load(self._store_key)
+                if record and record.get('access') != stale and not self._expiring(record):
+                    self._adopt(record)
+                    return
+                record = self._renewed(record or self._login_record, stale, shared=True)
+                record['url'] = self.base
+                record['verify'] = self.verify if isinstance(self.verify, (bool, str)) else True
+                record['timeout'] = self.timeout
+                store.save(self._store_key, record)
+                self._adopt(record)
+
+    def _renewed(self, record, stale, shared=False):
+        """A renewed login record: refresh (2026) or a new auth token (2025) when the login allows, else a new login."""
+        if record is not None and record.get('flow') == specs.FLOW_2026 and record.get('refresh'):
+            try:
+                answer = self._send('POST', specs.REFRESH_PATH, {}, auth='none', retry=True,
+                                    headers={specs.HEADER_REFRESH: record['refresh']}, renew=False)
+            except ApiError as exc:
+                if exc.status != 401:
+                    raise
+            else:
+                new = self._record_2026(answer, specs.REFRESH_PATH)
+                self._replace_own(record.get('refresh'), new.get('refresh'), shared)
+                return new
+        if record is not None and record.get('flow') == specs.FLOW_2025 and record.get('session'):
+            try:
+                return self._auth_2025(record['session'])
+            except ApiError as exc:
+                if exc.status != 401:
+                    raise
+        old_refresh = record.get('refresh') if record else None
+        new = self._login()
+        if old_refresh:
+            # The old login could not be renewed; end it anyway so that no refresh token is left behind.
+            self._logout_refresh(old_refresh, quiet=True)
+            self._replace_own(old_refresh, None, shared)
+        if not shared and new.get('refresh'):
+            self._own_logins.append(new['refresh'])
+        return new
+
+    def _replace_own(self, old, new, shared):
+        if shared:
+            return
+        if old in self._own_logins:
+            self._own_logins.remove(old)
+        if new:
+            self._own_logins.append(new)
+
+    def _login(self):
+        """Log in with the password: the 2026 flow, or the 2025 flow when the Edge asks for orgName (and from then on)."""
+        if self.flow != specs.FLOW_2025:
+            try:
+                step1 = self._send('POST', specs.LOGIN_PATH, {specs.LOGIN_USER: self.username, specs.LOGIN_PASSWORD: self._password},
+                                   auth='none', retry=True, renew=False)
+            except ApiError as exc:
+                if not _asks_for_org(exc):
+                    raise
+                self.flow = specs.FLOW_2025
+            else:
+                selection = _token_from(step1, specs.LOGIN_ORGSEL_TOKEN, 'POST', specs.LOGIN_PATH, 'login answer')
+                step2 = self._send('POST', specs.LOGIN_PATH, {specs.LOGIN_ORG: self.org, specs.LOGIN_ORGSEL_TOKEN: selection},
+                                   auth='none', retry=True, renew=False)
+                record = self._record_2026(step2, specs.LOGIN_PATH)
+                self.flow = specs.FLOW_2026
+                with self._lock:
+                    self.logins += 1
+                return record
+        answer = self._send('POST', specs.LOGIN_PATH, {specs.LOGIN_ORG: self.org, specs.LOGIN_USER: self.username,
+                                                       specs.LOGIN_PASSWORD: self._password}, auth='none', retry=True, renew=False)
+        session = _token_from(answer, specs.LOGIN_SESSION_TOKEN, 'POST', specs.LOGIN_PATH, 'login answer (2025 flow)')
+        with self._lock:
+            self.logins += 1
+        return self._auth_2025(session)
+
+    def _auth_2025(self, session):
+        answer = self._send('POST', specs.AUTH_PATH, {}, auth='none', retry=True, renew=False,
+                            headers={specs.HEADER_SESSION: session})
+        token = _token_from(answer, specs.AUTH_TOKEN, 'POST', specs.AUTH_PATH, 'auth answer')
+        return {'flow': specs.FLOW_2025, 'access': token, 'session': session, 'expires_at': _expiry(answer),
+                'margin': _margin(answer)}
+
+    @staticmethod
+    def _record_2026(answer, path):
+        token = _token_from(answer, specs.LOGIN_ACCESS_TOKEN, 'POST', path, 'organisation login answer')
+        return {'flow': specs.FLOW_2026, 'access': token, 'refresh': answer.get(specs.LOGIN_REFRESH_TOKEN),
+                'expires_at': _expiry(answer), 'margin': _margin(answer)}
+
+    def password_works(self, username, password):
+        """Whether ``password`` is the password of ``username`` now, learnt without changing anything where the Edge allows.
+
+        2026 flow: the first login step (no session is made). 2025 flow: a login, whose session expires by itself.
+        """
+        body = {specs.LOGIN_USER: username, specs.LOGIN_PASSWORD: password}
+        if self.flow == specs.FLOW_2025:
+            body[specs.LOGIN_ORG] = self.org
+        try:
+            self._send('POST', specs.LOGIN_PATH, body, auth='none', retry=True, renew=False)
+        except ApiError as exc:
+            if exc.status == 401:
+                return False
+            if _asks_for_org(exc) and self.flow != specs.FLOW_2025:
+                self.flow = specs.FLOW_2025
+                return self.password_works(username, password)
+            raise
+        return True
+
+    def login(self):
+        """Log in now (password authentication); returns the login record (access token, flow, refresh token)."""
+        if self.auth_kind != 'edge_password':
+            raise ConfigError('Logging in needs edge_password (ROCKIT_PASSWORD) with edge_org and edge_username.')
+        self._ensure_login()
+        return dict(self._login_record)
+
+    def release_login(self):
+        """Hand the current login over to the caller: the client will not end it (rockit_login)."""
+        with self._auth_lock:
+            record = self._login_record or {}
+            if record.get('refresh') in self._own_logins:
+                self._own_logins.remove(record['refresh'])
+
+    def _logout_refresh(self, refresh, quiet=False, access=None):
+        headers = {specs.HEADER_REFRESH: refresh} if refresh else {specs.HEADER_TOKEN: access}
+        try:
+            self._send('POST', specs.LOGOUT_PATH, {}, auth='none', retry=True, headers=headers, renew=False)
+        except ApiError:
+            if not quiet:
+                raise
+            return False
+        with self._lock:
+            self.logouts += 1
+        return True
+
+    def logout(self, refresh_token=None, access_token=None):
+        """End a login (2026 flow) by its refresh token or access token; True when the Edge confirmed it."""
+        return self._logout_refresh(refresh_token, access=access_token)
+
+    def close(self):
+        """End every login this client made itself and still holds (2026 flow); never fails."""
+        with self._auth_lock:
+            owned, self._own_logins = self._own_logins, []
+            for refresh in owned:
+                try:
+                    self._logout_refresh(refresh, quiet=True)
+                except Exception:  # pylint: disable=broad-except
+                    pass  # the task's result stands; the refresh token expires by itself
+            if owned:
+                self._login_record = None
+                self._token = None if self.auth_kind == 'edge_password' else self._token
 
     # ------------------------------------------------------------------ requests
     def request(self, method, path, body=None, params=None, retry=None):
-        """Send one API request and return the decoded JSON object; raise ApiError otherwise.
+        """Send one API request with the user's credentials and return the decoded JSON object; raise ApiError otherwise.
 
         ``retry`` overrides whether server errors and dropped connections may be retried
         (by default: for idempotent methods only).
         """
-        self._ensure_auth()
-        try:
-            return self._send(method, path, body, params, retry=retry)
-        except ApiError as exc:
-            if exc.status == 401 and exc.error == 'token-expired' and self.auth_kind == 'edge_password':
-                self.session.headers.pop(specs.HEADER_TOKEN, None)
-                self._login()
-                return self._send(method, path, body, params, retry=retry)
-            raise
+        return self._send(method, path, body, params, retry=retry)
 
-    def _send(self, method, path, body=None, params=None, retry=None, auth=True):
+    def admin_request(self, method, path, body=None, params=None, retry=None):
+        """A request with the installation's admin token (``/adm/v1``, ``/srv/v1``)."""
+        return self._send(method, path, body, params, retry=retry, auth='admin')
+
+    def request_as(self, method, path, org, username, api_key, params=None):
+        """One request with other API-key credentials (to prove that a key works)."""
+        headers = {specs.HEADER_ORG: org, specs.HEADER_USER: username, specs.HEADER_API_KEY: api_key}
+        return self._send(method, path, None, params, auth='none', headers=headers)
+
+    def service(self, name, method='GET', body=None):
+        """A service route (``/srv/v1/<name>``, ``/adm/v1/<name>`` before release 153) with the admin token.
+
+        Returns the answer, or None when neither route exists on this Edge.
+        """
+        prefixes = [self._service_prefix] if self._service_prefix else [specs.SERVICE_PREFIX, specs.ADMIN_PREFIX]
+        last = None
+        for prefix in prefixes:
+            try:
+                answer = self.admin_request(method, prefix + name, body)
+            except ApiError as exc:
+                if exc.status in (404, 405) and exc.error in (None, 'not-found'):
+                    last = exc
+                    continue
+                raise
+            self._service_prefix = prefix
+            return answer
+        if last is not None and self._service_prefix:
+            raise last
+        return None
+
+    def versions(self):
+        """The Edge's versions answer (admin token), and the release remembered; None where the release has no versions route."""
+        answer = self.service(specs.SERVICE_VERSIONS)
+        if answer is not None:
+            release = answer.get(specs.VERSIONS_RELEASE)
+            if isinstance(release, str) and release.isdigit():
+                release = int(release)
+            self.set_release(release)
+        return answer
+
+    def _send(self, method, path, body=None, params=None, retry=None, auth='be', headers=None, renew=True):
+        """Send a request, retrying within one budget: at most ``retries`` + 1 attempts, whatever the causes.
+
+        Retried: dropped connections, timeouts and 500/502/504 (idempotent requests, or ``retry``), a garbled
+        answer to a read, 429 and 503 (with ``Retry-After`` honoured within ``max_retry_wait``; without it with
+        backoff, a 503 only for idempotent requests), and one expired token (renewed first).
+        """
         if retry is None:
             retry = method in IDEMPOTENT_METHODS
         url = self.base + path
         attempt = 0
         waited = 0.0
+        renewed = False
         while True:
             attempt += 1
-            self.request_count += 1
-            if method not in ('GET', 'HEAD'):
-                self.write_count += 1
+            last_attempt = attempt > self.retries
+            request_headers = dict(headers or {})
+            request_headers.update(self._auth_headers(auth))
+            sent_token = request_headers.get(specs.HEADER_TOKEN)
+            self.limiter.acquire()
+            self.in_flight.acquire()
+            self._count(method)
             try:
-                headers = None if auth else {specs.HEADER_TOKEN: None, specs.HEADER_API_KEY: None,
-                                             specs.HEADER_ORG: None, specs.HEADER_USER: None}
                 with warnings.catch_warnings():
                     if self.verify is False:
                         # urllib3 would print this on every request; the module warns once, in self.warnings
                         warnings.filterwarnings('ignore', message='Unverified HTTPS request')
                     response = self.session.request(method, url, json=body, params=params, timeout=self.timeout,
-                                                    headers=headers, verify=self.verify)
+                                                    headers=request_headers, verify=self.verify)
             except requests.exceptions.SSLError as exc:
                 raise ApiError(method, path, None, None, 'TLS error talking to %s: %s' % (self.base, _short(exc)),
                                hint='If the Edge uses a private CA, set ca_path (ROCKIT_CA_PATH) to its certificate bundle; '
@@ -266,29 +644,54 @@ class EdgeClient(object):
                 kind = 'timed out after %ss' % self.timeout if isinstance(exc, requests.exceptions.Timeout) else 'connection failed'
                 err = ApiError(method, path, None, None, '%s (%s)' % (kind, _short(exc)),
                                hint='Check edge_url (ROCKIT_EDGE_URL) and that the Edge is reachable; request_timeout sets the timeout.')
-                if retry and attempt <= self.retries:
-                    waited += self._backoff(attempt)
+                if retry and not last_attempt:
+                    self._backoff(attempt)
                     continue
                 raise err
+            finally:
+                self.in_flight.release()
             status = response.status_code
             if status < 400:
-                return self._decode(method, path, response)
+                try:
+                    data = self._decode(method, path, response)
+                except ApiError:
+                    if method == 'GET' and not last_attempt:
+                        continue  # a read changes nothing: send it again
+                    raise
+                self.in_flight.succeeded()
+                return data
             err = _error_from_response(method, path, response, self.auth_kind)
-            if status in WAIT_STATUSES and err.retry_after is not None and attempt <= self.retries:
-                if waited + err.retry_after > self.max_retry_wait:
-                    err.hint = ('The Edge asked to retry after %s seconds (%s), which is more than max_retry_wait=%s '
-                                '(ROCKIT_MAX_RETRY_WAIT) allows; run again later or raise max_retry_wait.'
-                                % (_num(err.retry_after), 'rate limit' if status == 429 else 'unavailable or in maintenance',
-                                   self.max_retry_wait))
-                    raise ApiError(err.method, err.path, err.status, err.error, err.message, err.body, err.hint, err.retry_after)
-                self.sleep(err.retry_after)
-                waited += err.retry_after
+            if status == 429:
+                self.in_flight.throttled()
+            if status == 401 and err.error == 'token-expired' and renew and self.auth_kind == 'edge_password' \
+                    and sent_token is not None and not renewed:
+                if last_attempt:
+                    err.hint = ('The access token expired and the request was already sent %d times (retries=%d); '
+                                'raise retries (ROCKIT_RETRIES).' % (attempt, self.retries))
+                    raise err
+                renewed = True
+                self._renew(sent_token)
                 continue
-            if status in WAIT_STATUSES and err.retry_after is not None:
-                raise ApiError(err.method, err.path, err.status, err.error, err.message, err.body,
-                               'Still refused after waiting %s seconds in %s attempts.' % (_num(waited), attempt), err.retry_after)
-            if retry and status in RETRY_STATUSES and attempt <= self.retries:
-                waited += self._backoff(attempt)
+            if status in WAIT_STATUSES and (err.retry_after is not None or status == 429 or retry):
+                if last_attempt:
+                    what = 'rate limit' if status == 429 else 'unavailable or in maintenance'
+                    raise ApiError(err.method, err.path, err.status, err.error, err.message, err.body,
+                                   'Still refused (%s) after %d attempts and %s seconds of waiting; retries (ROCKIT_RETRIES) '
+                                   'sets the attempts.' % (what, attempt, _num(round(waited, 1))), err.retry_after)
+                if err.retry_after is not None:
+                    if waited + err.retry_after > self.max_retry_wait:
+                        err.hint = ('The Edge asked to retry after %s seconds (%s), which is more than max_retry_wait=%s '
+                                    '(ROCKIT_MAX_RETRY_WAIT) allows; run again later or raise max_retry_wait.'
+                                    % (_num(round(err.retry_after, 1)), 'rate limit' if status == 429 else 'unavailable or in maintenance',
+                                       self.max_retry_wait))
+                        raise ApiError(err.method, err.path, err.status, err.error, err.message, err.body, err.hint, err.retry_after)
+                    self.sleep(err.retry_after)
+                    waited += err.retry_after
+                else:
+                    waited += self._backoff(attempt)
+                continue
+            if retry and status in RETRY_STATUSES and not last_attempt:
+                self._backoff(attempt)
                 continue
             raise err
 
@@ -317,19 +720,15 @@ class EdgeClient(object):
         return self.request('GET', path, params=params)
 
     def read(self, path, params=None):
-        """GET; sent once more when the answer was cut off or garbled (not JSON): a read changes nothing."""
-        try:
-            return self.get(path, params)
-        except ApiError as exc:
-            if not (exc.ambiguous and exc.status is not None and exc.status < 400):
-                raise
+        """GET (a garbled answer is sent again within the client's one retry budget)."""
         return self.get(path, params)
 
     def get_or_none(self, path, params=None):
         """GET one object; None when the server answers 404 not-found (or a list read showed it missing)."""
-        if path in self.known_absent:
-            self.known_absent.discard(path)
-            return None
+        with self._lock:
+            if path in self.known_absent:
+                self.known_absent.discard(path)
+                return None
         try:
             return self.read(path, params)
         except ApiError as exc:
@@ -364,6 +763,38 @@ class EdgeClient(object):
         return items, total
 
 
+def _asks_for_org(exc):
+    """Whether a login answer is a 2025 Edge asking for the organisation (400 missing-param naming orgName)."""
+    if exc.status != 400 or exc.error != 'missing-param':
+        return False
+    named = exc.body.get(specs.ERROR_PARAM)
+    return named == specs.LOGIN_ORG or (named is None and specs.LOGIN_ORG in (exc.message or ''))
+
+
+def _token_from(answer, field, method, path, what):
+    token = answer.get(field)
+    if not token or not isinstance(token, str):
+        raise ApiError(method, path, 200, None, 'the %s has no %s (it carries: %s)'
+                       % (what, field, ', '.join(sorted(str(k) for k in answer)) or 'nothing'),
+                       hint='The Edge may speak another login flow than the collection expects; see the API assumptions page, '
+                            'section 2.')
+    return token
+
+
+def _expiry(answer):
+    seconds = answer.get(specs.LOGIN_EXPIRES_IN)
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
+        return time.time() + seconds
+    return None
+
+
+def _margin(answer):
+    seconds = answer.get(specs.LOGIN_EXPIRES_IN)
+    if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
+        return min(30.0, seconds / 4.0)
+    return 30.0
+
+
 def _short(exc):
     text = str(exc)
     return text if len(text) <= 300 else text[:297] + '...'
@@ -376,17 +807,19 @@ def _num(value):
 _CLIENT_CACHE = {}
 
 
-def get_client(params, sleep=time.sleep, reuse=False):
+def get_client(params, sleep=time.sleep, reuse=False, session_store=None):
     """Build the client from module parameters.
 
     With ``reuse`` (the controller-side fast path), one client is kept per connection setting for the
     life of the worker process, so the items of a loop share one session, one connection and one login.
+    With ``session_store`` (the controller's store shared by the workers of one ``ansible-playbook``),
+    a password login is shared by every task of the run and ended when the run ends.
     """
     conn = dict((k, params[k]) for k in CONNECTION_ENV if params.get(k) is not None)
     if not reuse:
-        return EdgeClient(sleep=sleep, **conn)
+        return EdgeClient(sleep=sleep, session_store=session_store, **conn)
     key = hashlib.sha256(repr(sorted(conn.items())).encode('utf-8')).hexdigest()
     client = _CLIENT_CACHE.get(key)
     if client is None:
-        client = _CLIENT_CACHE[key] = EdgeClient(sleep=sleep, **conn)
+        client = _CLIENT_CACHE[key] = EdgeClient(sleep=sleep, session_store=session_store, **conn)
     return client

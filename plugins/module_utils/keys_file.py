@@ -156,15 +156,19 @@ def now_utc():
 
 
 def _plain(value):
-    """Plain str/int/dict values for the YAML dumper (Ansible hands over tagged subclasses of str)."""
+    """Plain Python data for YAML: strings that Ansible tagged (a subclass of str) become plain strings."""
     if isinstance(value, dict):
         return dict((_plain(k), _plain(v)) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
         return int(value)
+    if isinstance(value, float):
+        return float(value)
     return str(value)
 
 
@@ -175,7 +179,8 @@ def merge_keys(path, org, keys):
     Raises :class:`KeysFileError` (or ``OSError``) when it cannot; the caller keeps the keys then.
     """
     path = _path(path)
-    org, keys = _plain(org), _plain(keys)
+    org = _plain(org)
+    keys = _plain(keys)
     with _Lock(path):
         data = _load(path)
         entries = data.setdefault(_find(data, org), {})

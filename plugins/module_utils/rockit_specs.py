@@ -159,3 +159,60 @@ BUILD_SIZE = 'size'
 BUILD_TASK_GROUP = 'taskGroup'
 BUILD_TASKS = 'tasks'
 BUILD_URL_SCHEMES = ('http', 'https')
+
+# The 2025 login flow (sections 2.2 of the API assumptions page): one login with the organisation, then
+# the session token buys short auth tokens.
+LOGIN_SESSION_TOKEN = 'sessionToken'
+AUTH_PATH = API_PREFIX + '/auth'
+HEADER_SESSION = 'x-rockit-besession-token'
+AUTH_TOKEN = 'beauthToken'
+LOGIN_REFRESH_TOKEN = 'refreshToken'
+LOGIN_EXPIRES_IN = 'expiresIn'
+REFRESH_PATH = API_PREFIX + '/refresh'
+LOGOUT_PATH = API_PREFIX + '/logout'
+HEADER_REFRESH = 'x-rockit-refresh-token'
+ERROR_PARAM = 'param'                   # 400 answers name the field or header at fault
+FLOW_2025 = '2025'
+FLOW_2026 = '2026'
+
+# The installation's admin token (documented header) for the admin API and the service routes.
+HEADER_ADMIN_TOKEN = 'x-rockit-admin-token'
+ADMIN_PREFIX = '/adm/v1'
+SERVICE_PREFIX = '/srv/v1'              # from release 153; before, the same routes under /adm/v1
+SERVICE_VERSIONS = '/versions'
+SERVICE_PING = '/ping'
+VERSIONS_RELEASE = 'release'
+VERSIONS_VERSIONS = 'versions'
+
+# Organisations (admin API, section 11).
+ORGS_PATH = ADMIN_PREFIX + '/orgs'
+ORG_KEY = 'org'
+ORG_NAME = 'name'
+ORG_ADMIN_USER = 'adminUser'
+ORG_ADMIN_EMAIL = 'adminEmail'
+ORG_ADMIN_PASSWORD = 'adminPassword'
+ORG_ADMIN_FIRSTNAME = 'adminFirstname'
+ORG_ADMIN_SURNAME = 'adminSurname'
+ORG_INITIAL_PASSWORD = 'initialPassword'
+ORG_FIELDS = ('name', 'adminUser', 'adminEmail', 'created', 'updated')
+ORG_READ_SINCE_RELEASE = 159            # GET /adm/v1/orgs/{name} exists from this release
+
+# API keys (section 12).
+APIKEYS_PATH = API_PREFIX + '/apikeys'
+APIKEY_USER = 'username'
+APIKEY_SECRET = 'apiKey'
+APIKEY_ID = 'apiKeyId'
+APIKEY_CREATED = 'created'
+APIKEY_MAX_PER_USER = 5
+# An authenticated read any user can send to prove that a credential works (any answer but 401 proves it).
+PROBE_PATH = API_PREFIX + '/users'
+
+# Releases (section 14): (first release, login flow, documented limit in requests per second, free-tier limit).
+RELEASES = (
+    (141, FLOW_2025, 10, 10),
+    (142, FLOW_2025, 600, 30),
+    (151, FLOW_2025, 20, 5),
+    (153, FLOW_2026, 20, 5),
+    (155, FLOW_2026, 800, 33),
+)
+SERVICE_ROUTES_SINCE_RELEASE = 153

@@ -41,7 +41,8 @@ class ModuleDef(object):
     """
 
     def __init__(self, name, argument_spec, run, mutually_exclusive=(), required_if=(), required_one_of=(),
-                 required_together=(), required_by=None, secret_results=(), connection=True, nested_secrets=False):
+                 required_together=(), required_by=None, secret_results=(), connection=True, nested_secrets=False,
+                 shared_login=True):
         self.name = name
         self.argument_spec = dict(connection_argument_spec()) if connection else {}
         self.argument_spec.update(argument_spec)
@@ -53,6 +54,9 @@ class ModuleDef(object):
         self.required_by = dict(required_by or {})
         self.secret_results = tuple(secret_results)
         self.nested_secrets = nested_secrets
+        # Whether the fast path may use the password login shared by the tasks of the run (rockit_login hands its
+        # login to the caller instead, so it makes one of its own).
+        self.shared_login = shared_login
 
     def validator(self):
         """The option validation AnsibleModule would do, for code that validates without it."""
@@ -69,7 +73,7 @@ class ModuleDef(object):
 class Context(object):
     """What a module's run function gets: validated parameters, modes, a lazily built client."""
 
-    def __init__(self, params, check_mode=False, diff_mode=False, reuse_client=False, sleep=time.sleep):
+    def __init__(self, params, check_mode=False, diff_mode=False, reuse_client=False, sleep=time.sleep, session_store=None):
         self.params = params
         self.check_mode = check_mode
         self.diff_mode = diff_mode
@@ -81,17 +85,23 @@ class Context(object):
         self._reuse = reuse_client
         self._sleep = sleep
         self._client = None
+        self.session_store = session_store
 
     @property
     def client(self):
         if self._client is None:
-            self._client = get_client(self.params, sleep=self._sleep, reuse=self._reuse)
+            self._client = get_client(self.params, sleep=self._sleep, reuse=self._reuse, session_store=self.session_store)
             for warning in getattr(self._client, 'warnings', ()):
                 self.warn(warning)
         return self._client
 
     def warn(self, msg):
         self.warnings.append(msg)
+
+    def close(self):
+        """End the logins the client made itself (a shared login is ended when the run ends); never fails."""
+        if self._client is not None:
+            self._client.close()
 
 
 def execute(definition, ctx):
@@ -140,10 +150,12 @@ def run_ansible_module(definition):
     try:
         result = execute(definition, ctx)
     except ModuleFailure as failure:
+        ctx.close()
         module.no_log_values.update(ctx.no_log_values)
         for warning in ctx.warnings:
             module.warn(warning)
         module.fail_json(msg=failure.msg, **failure.details)
+    ctx.close()
     module.no_log_values.update(ctx.no_log_values)
     for warning in ctx.warnings:
         module.warn(warning)

@@ -90,13 +90,7 @@ def _desired(p, current):
 
 def password_works(client, username, password):
     """Whether ``password`` is the user's password now: the first login step, which changes nothing."""
-    try:
-        client._send('POST', specs.LOGIN_PATH, {specs.LOGIN_USER: username, specs.LOGIN_PASSWORD: password}, auth=False)
-    except ApiError as exc:
-        if exc.status == 401:
-            return False
-        raise
-    return True
+    return client.password_works(username, password)
 
 
 def _update_secrets(ctx, current):

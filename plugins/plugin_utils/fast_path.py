@@ -23,6 +23,8 @@ from ansible.plugins.action import ActionBase
 # Importing the module code here means the main ansible-playbook process imports it (and requests)
 # once, when the strategy loads the action class; every forked worker then finds it already loaded.
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleFailure, execute
+# Created at import, so in the main ansible-playbook process: one password login shared by every task of the run.
+from ansible_collections.rockitplay.edge.plugins.plugin_utils.session_store import shared_store
 
 FAST_PATH_ENV = 'ROCKIT_FAST_PATH'
 FAST_PATH_VAR = 'rockit_fast_path'
@@ -105,12 +107,18 @@ class RockitAction(ActionBase):
             if isinstance(validation.errors[0], UnsupportedError):
                 msg = 'Unsupported parameters for (%s) module: %s' % (definition.name, msg)
             return self._sanitize({'failed': True, 'msg': msg}, params, no_log_values)
-        ctx = Context(params, check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff), reuse_client=True)
+        store = shared_store() if definition.shared_login else None
+        ctx = Context(params, check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff), reuse_client=True,
+                      session_store=store)
         self._prepare(ctx)
         try:
             result = execute(definition, ctx)
         except ModuleFailure as failure:
             result = dict(failure.details, failed=True, msg=failure.msg)
+        finally:
+            if store is None:
+                # No login shared by the run: end the one this task made.
+                ctx.close()
         if ctx.warnings:
             result['warnings'] = list(ctx.warnings)
         return self._sanitize(result, params, set(no_log_values) | ctx.no_log_values)

@@ -158,7 +158,7 @@ def bound_cases():
              state=(ROLES + '/B_rwb', {'label': 'declared'}), log=[('GET', 429), ('GET', 429), ('GET', 404), ('POST', 200)]),
         Case('create_503_retries_used_up', 'rockitplay.edge.rockit_role', role('B_cru', retries=1),
              [{'method': 'POST', 'path': ROLES, 'status': 503, 'retry_after': 1, 'times': 2}], ok=False,
-             msg=('HTTP 503', 'Still refused after waiting 1 seconds in 2 attempts'), state=absent('B_cru'),
+             msg=('HTTP 503', 'Still refused (unavailable or in maintenance) after 2 attempts'), state=absent('B_cru'),
              log=[('GET', 404), ('POST', 503), ('POST', 503)]),
         Case('read_502_retries_used_up', 'rockitplay.edge.rockit_role', role('B_r502', retries=1),
              [{'method': 'GET', 'path': ROLES + '/B_r502', 'status': 502, 'times': 2}], ok=False,
@@ -375,8 +375,8 @@ TTL = 1.0
 @pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
 def test_token_expiring_mid_play_is_renewed_once(playbook, emulator_factory, fast_path, record_property):
     """Password login, access tokens that live 1 s: a request that arrives after expiry is answered
-    401 token-expired; the collection logs in again once and sends that request again, so every write
-    happens exactly once and the state is the declared one."""
+    401 token-expired; the collection renews the token once (refresh) and sends that request again, so
+    every write happens exactly once and the state is the declared one."""
     emu = emulator_factory('--access-ttl', str(TTL), '--quiet')
     emu.api('POST', ROLES, {'name': 'T_update', 'label': 'old'}, expect=200)
     emu.api('POST', ROLES, {'name': 'T_delete'}, expect=200)
@@ -399,7 +399,10 @@ def test_token_expiring_mid_play_is_renewed_once(playbook, emulator_factory, fas
         entries = log[cid]
         shown = [(e['method'], e['path'], e['status']) for e in entries]
         logins = [e for e in entries if e['path'] == '/be/v1/login']
-        assert len(logins) == 4, shown                                  # login, then once more after the expiry
+        refreshes = [e for e in entries if e['path'] == '/be/v1/refresh']
+        # at most one login (2026: two steps; on the controller it may be the run's shared login, made earlier);
+        # the expired token is renewed with the refresh token, never by logging in again
+        assert len(logins) in (0, 2) and len(refreshes) >= 1, shown
         target = [e['status'] for e in entries if (e['method'], e['path']) == (method, path.replace('%5B', '[').replace('%5D', ']'))]
         assert target[0] == 401 and target[-1] in (200, 404) and len(target) == 2, shown
         expired += 1
@@ -411,7 +414,8 @@ def test_token_expiring_mid_play_is_renewed_once(playbook, emulator_factory, fas
     assert emu.api('GET', ROLES + '/T_delete').status_code == 404
     assert emu.api('GET', '/be/v1/subscriptions/T_sub').json()['subscription']['events'] == ['error']
     loop = log['expire_loop']
-    assert [e['status'] for e in loop if e['path'].startswith(ROLES)].count(401) == (1 if fast_path else 0), calls(loop)
+    # the token is renewed before it expires where the client sees it coming, or after one 401
+    assert [e['status'] for e in loop if e['path'].startswith(ROLES)].count(401) <= (1 if fast_path else 0), calls(loop)
     assert [e['status'] for e in loop if e['method'] == 'POST' and e['path'] == ROLES] in ([200, 200], [401, 200, 200])
     expired += 1 if fast_path else 0
     record_property('token_expiries_survived', expired)

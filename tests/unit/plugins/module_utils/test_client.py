@@ -31,7 +31,6 @@ def test_token_header_only(make_client, fake):
     ({'edge_url': None}, 'edge_url is required'),
     ({'edge_url': 'edge.test'}, 'must start with http'),
     ({'edge_token': 't'}, 'Only one way to authenticate'),
-    ({'edge_api_key': None}, 'No credentials'),
     ({'edge_org': None}, 'needs edge_org'),
 ])
 def test_config_errors(kwargs, fragment):
@@ -39,6 +38,13 @@ def test_config_errors(kwargs, fragment):
     options.update(kwargs)
     with pytest.raises(ConfigError, match=fragment):
         EdgeClient(**options)
+
+
+def test_no_credentials_refused_by_the_first_request(make_client, fake):
+    client = make_client(edge_api_key=None)
+    with pytest.raises(ConfigError, match='No credentials'):
+        client.get('/be/v1/roles')
+    assert not fake.calls
 
 
 def test_url_with_api_prefix_is_tolerated(make_client, fake):
@@ -136,10 +142,11 @@ def test_html_and_malformed_bodies(make_client, fake):
              times=4)
     with pytest.raises(ApiError, match='HTML page'):
         make_client(retries=3).get('/be/v1/roles/x')
-    fake.add('GET', '/be/v1/roles/y', raw='{"status": "succ')
+    fake.add('GET', '/be/v1/roles/y', raw='{"status": "succ', times=4)
     with pytest.raises(ApiError, match='not valid JSON') as info:
-        make_client().get('/be/v1/roles/y')
+        make_client(retries=3).get('/be/v1/roles/y')
     assert info.value.ambiguous
+    assert len([c for c in fake.calls if c['path'] == '/be/v1/roles/y']) == 4
 
 
 def test_list_all_reads_every_page_and_checks_total(make_client, fake):
