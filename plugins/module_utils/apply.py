@@ -98,7 +98,7 @@ def stops_the_rest(item):
 def apply_one(ctx, definition, params):
     """One object, from its validated options, run by its module's code; its result (a failure is a result too)."""
     params = dict(params)
-    params.update((name, ctx.params[name]) for name in connection_argument_spec())
+    params.update((name, ctx.params.get(name)) for name in connection_argument_spec())
     sub = Context(params, check_mode=ctx.check_mode, diff_mode=ctx.diff_mode)
     sub._client = ctx.client
     try:

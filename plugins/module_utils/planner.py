@@ -82,6 +82,10 @@ class ReadOnlyClient(object):
             raise _WouldWrite('%s %s' % (method, path))
         return self._client.request(method, path, body, params, retry)
 
+    def password_works(self, username, password):
+        # A login step is a request the plan does not send: the object is planned as changed (not comparable).
+        raise _WouldWrite('login of %s' % username)
+
     def _send(self, method, path, body=None, params=None, retry=None, auth=True):
         if method not in ('GET', 'HEAD'):
             raise _WouldWrite('%s %s' % (method, path))
