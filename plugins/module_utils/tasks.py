@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import with_hint
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, read, unwrap
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
@@ -77,9 +78,7 @@ def task_time(task):
 
 
 def check_task_name(name, option='name'):
-    if not isinstance(name, str) or not re.match(specs.TASK_NAME_PATTERN, name):
-        raise ModuleFailure('%s: %r is not a task name (letters, digits, -, _ and ., at most 200, such as '
-                            'exampleorg-sushi-0001-1732886919-dltar).' % (option, name))
+    check(specs.TASK, specs.TASK_NAME, name if name is not None else '', option)
 
 
 def check_order(order):

@@ -37,7 +37,9 @@ def test_check_mode_sends_nothing_and_warns_about_a_missing_app(fake, monkeypatc
 
 
 @pytest.mark.parametrize('args, fragment', [
-    ({'url': 'ftp://builds.example.com/x.tar'}, 'url: the value is not an http or https URL'),
+    ({'url': 'ftp://builds.example.com/x.tar'}, 'url: the URL is not an http or https URL'),
+    ({'url': 'https://user:pw@builds.example.com/x.tar'}, 'url: the URL carries a user name or password'),
+    ({'url': 'https://builds.example.com:123456/x.tar'}, 'url: the port of the URL is not a port from 1 to 65535'),
     ({'url': 'builds.example.com/x.tar'}, 'url:'),
     ({'app_name': 'Sushi Bar'}, 'app_name'),
     ({'size': 0}, 'size: 0'),

@@ -25,7 +25,7 @@ def test_create_sends_exact_payload_and_returns_secret(fake, monkeypatch, tmp_pa
     fake.add('GET', '/be/v1/subscriptions/deployWebhook', status=404, body=NOT_FOUND)
     fake.add('POST', '/be/v1/subscriptions', body={'status': 'success', 'secret': 'sig-secret-1', 'subscription': HOOK})
     result = sub(fake, monkeypatch, secret_file=str(secret_file), **ARGS)
-    assert fake.writes()[0]['body'] == {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['error', 'end'], 'type': 'webhook',
+    assert fake.writes()[0]['body'] == {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['end', 'error'], 'type': 'webhook',
                                         'webhook': {'url': 'https://hooks.example.com/a'}}
     assert result['changed'] is True and result['secret'] == 'sig-secret-1'
     assert 'sig-secret-1' not in json.dumps(dict((k, v) for k, v in result.items() if k != 'secret'))
