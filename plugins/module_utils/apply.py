@@ -71,7 +71,8 @@ def apply_one(ctx, definition, params):
     try:
         item = execute(definition, sub)
     except ModuleFailure as failure:
-        item = dict(failure.details, failed=True, changed=False, msg=failure.msg)
+        item = dict(failure.details, failed=True, msg=failure.msg)
+        item.setdefault('changed', False)
     ctx.no_log_values.update(sub.no_log_values)
     for warning in sub.warnings:
         ctx.warn(warning)

@@ -184,6 +184,8 @@ class EdgeClient(object):
         # Item paths a list read has shown not to exist: get_or_none answers None for them once, without a request.
         self.known_absent = set()
         self.write_count = 0
+        # Writes the Edge answered with success (logins not counted): a failure after one still reports changed.
+        self.written = 0
         self.logins = 0
         self.session = requests.Session()
         # Passed with every request as well: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
@@ -277,6 +279,8 @@ class EdgeClient(object):
                 raise err
             status = response.status_code
             if status < 400:
+                if auth and method not in ('GET', 'HEAD'):
+                    self.written += 1
                 return self._decode(method, path, response)
             err = _error_from_response(method, path, response, self.auth_kind)
             if status in WAIT_STATUSES and err.retry_after is not None and attempt <= self.retries:

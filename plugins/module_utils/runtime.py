@@ -123,13 +123,18 @@ class Context(object):
 
 def execute(definition, ctx):
     """Run a module definition; return its result dict or raise :class:`ModuleFailure`."""
+    written = _written(ctx)
     try:
         result = definition.run(ctx)
     except ApiError as exc:
-        raise ModuleFailure(str(exc), api_status=exc.status, api_error=exc.error, api_method=exc.method, api_path=exc.path)
+        raise ModuleFailure(str(exc), api_status=exc.status, api_error=exc.error, api_method=exc.method, api_path=exc.path,
+                            changed=_written(ctx) > written)
     except ConfigError as exc:
         raise ModuleFailure(str(exc))
-    except ModuleFailure:
+    except ModuleFailure as failure:
+        # a failure after a write the Edge accepted still reports the change
+        if _written(ctx) > written:
+            failure.details['changed'] = True
         raise
     except Exception as exc:  # pylint: disable=broad-except
         raise ModuleFailure('Unexpected error in %s (please report it): %s: %s' % (definition.name, type(exc).__name__, exc),
@@ -140,6 +145,11 @@ def execute(definition, ctx):
     if not ctx.diff_mode:
         result.pop('diff', None)
     return result
+
+
+def _written(ctx):
+    """How many writes the run's client has had accepted so far (0 before it exists)."""
+    return getattr(ctx._client, 'written', 0) if ctx._client is not None else 0
 
 
 def write_secret_file(path, content, mode=0o600):

@@ -88,5 +88,9 @@ def test_wait_fails_on_a_failed_step_by_default(fake, monkeypatch):
 def test_wait_timeout_keeps_the_build(fake, monkeypatch):
     fake.add('POST', '/be/v1/builds', body={'status': 'success', 'build': BUILD})
     fake.add('GET', '/be/v1/tasks', body=listing(task('dltar', 'running')), times=-1)
+    fake.add('GET', '/be/v1/apps/Sushi', body={'status': 'success', 'app': {'name': 'Sushi', 'processing': True}})
     result = run(fake, monkeypatch, sleeps=[], wait=True, wait_timeout=0)
     assert result['failed'] and 'Timed out after 0 seconds' in result['msg'] and result['build'] == BUILD
+    # as documented: the build's app, still processing while a step is pending; and the import was a change
+    assert result['processing_apps'] == ['Sushi'] and result['changed'] is True
+    assert 'The Edge is still processing a build of app Sushi' in result['msg']
