@@ -92,11 +92,14 @@ EXAMPLES = r'''
     objects:
       - username: jdoe
         email: jdoe@example.com
+        first_name: Jane
+        surname: Doe
         roles: [CI_Pipeline_Services]
         password: "{{ vault_jdoe_password }}"
         update_password: on_create
       - username: ci_bot
         type: machine
+        label: CI pipeline
         roles: [CI_Pipeline_Services]
   register: edge_users
 

@@ -85,6 +85,7 @@ EXAMPLES = r'''
     secret_file: "{{ playbook_dir }}/secrets/deployWebhook.secret"
   register: deploy_webhook
 
+# not-run: it writes to /etc/rockit-receiver on the host that runs the play, which the examples test must not do.
 - name: Give a new signing secret to the webhook receiver
   ansible.builtin.copy:
     content: "{{ deploy_webhook.secret }}"

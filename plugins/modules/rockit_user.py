@@ -139,10 +139,11 @@ EXAMPLES = r'''
     api_key_file: "{{ playbook_dir }}/secrets/ci_bot.key"
   register: ci_bot
 
-- name: Use the new key right away (only the run that creates the user returns it)
-  rockitplay.edge.rockit_role_info:
+- name: Use the new key right away (only the run that creates the user returns it); its role may read apps
+  rockitplay.edge.rockit_app_info:
     edge_username: ci_bot
     edge_api_key: "{{ ci_bot.api_key }}"
+    fields: [name]
   when: ci_bot.api_key is defined
 
 - name: Reset a user's password as an administrator
@@ -151,10 +152,11 @@ EXAMPLES = r'''
     password: "{{ vault_jdoe_password }}"
     update_password: always
 
-- name: A user changes its own password
+- name: A user changes its own password (logged in as that user, so the play's API key is not used)
   rockitplay.edge.rockit_user:
     edge_username: jdoe
     edge_password: "{{ vault_jdoe_old_password }}"
+    edge_api_key: ""
     username: jdoe
     password: "{{ vault_jdoe_new_password }}"
     current_password: "{{ vault_jdoe_old_password }}"
