@@ -8,14 +8,14 @@ module: rockit_whoami
 short_description: The user a play authenticates as, its roles and permissions; check a run's permissions before it writes
 version_added: 1.1.0
 description:
-  - Reads the user the play authenticates as (O(edge_username)), its roles and its effective permissions: the CRUDX bitmask
-    per resource, the bitwise OR over its roles (create 1, read 2, update 4, delete 8, execute 16).
+  - Reads the user the play authenticates as (O(edge_username)), its roles and its effective permissions, the CRUDX bitmask
+    per resource (the bitwise OR over its roles; create 1, read 2, update 4, delete 8, execute 16).
   - The permissions are read from the Edge (C(GET /be/v1/users/{edge_username}), then C(GET /be/v1/roles/{name}) for each
     role), which needs C(beUsers.read) and C(roles.read). A user without them gets a failure that names them.
   - "With O(declarations) or O(requires), it is a pre-flight check: it works out the permissions the run needs and fails,
     naming each missing permission and the objects that need it, before anything is written. The bootstrap role runs it
     before its first write."
-  - What a declaration needs: the kind's C(read) permission (every object is read first); C(create) for an object the Edge
+  - What a declaration needs is the kind's C(read) permission (every object is read first); C(create) for an object the Edge
     does not have; C(delete) for one declared with C(state=absent) that it has; and for one that exists, C(update)
     (C(delete) and C(create) for a subscription, which is replaced) only when it would change. Which objects exist is read
     from each kind's list (one request per kind); whether an existing object would change is worked out with its
@@ -47,7 +47,7 @@ extends_documentation_fragment:
   - rockitplay.edge.attributes
   - rockitplay.edge.attributes.info_module
 notes:
-  - With O(rockitplay.edge.rockit_whoami#module:edge_token), O(edge_username) must name the token's user.
+  - With O(edge_token), O(edge_username) must name the token's user.
 seealso:
   - module: rockitplay.edge.rockit_role
   - module: rockitplay.edge.rockit_validate

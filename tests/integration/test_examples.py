@@ -65,6 +65,7 @@ SETUP = {
     'README.md': AUTOMATION,
 }
 
+
 def failed_upload(edge):
     """A build of Sushi whose upload failed and succeeds when retried (the guide's expire-and-retry example)."""
     build = '/be/v1/_examples/sushi-0004.tar'

@@ -170,8 +170,8 @@ def limited_user(edge, **permissions):
 
 def test_preflight_stops_a_bootstrap_that_lacks_a_permission_before_any_write(playbook, edge):
     key = limited_user(edge, beUsers=2, roles=2, apps=2 | 4)   # read users and roles; read and update apps, not create
-    extra = {'limited_key': key, 'apps': [{'name': 'Sushi', 'label': 'Sushi'}, {'name': 'Tempura', 'label': 'Tempura',
-                                                                                 'all_deployments': True}]}
+    apps = [{'name': 'Sushi', 'label': 'Sushi'}, {'name': 'Tempura', 'label': 'Tempura', 'all_deployments': True}]
+    extra = {'limited_key': key, 'apps': apps}
     run = playbook(LIMITED_PLAY, edge, extra_vars=extra)
     assert run.rc != 0
     assert 'The user limited lacks the permission this run needs, so nothing was written: apps.create (to create app Tempura)' \
