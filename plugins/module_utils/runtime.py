@@ -31,7 +31,7 @@ class ModuleDef(object):
     reaches (declarations for other modules, such as ``objects`` of rockit_apply). On both execution
     paths and in every result, failures included: their values and those of unknown options are never
     echoed in ``invocation``; the values of the options named ``secret_names`` anywhere inside them
-    (and of keys that look like secrets) are masked like ``no_log`` options, even in an object that is
+    are masked like ``no_log`` options, even in an object that is
     refused; on the module path the module does not log its invocation on the host.
     """
 

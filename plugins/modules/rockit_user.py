@@ -35,23 +35,23 @@ options:
     choices: [user, machine]
   email:
     description:
-      - The e-mail address of a human user. Required to create one.
+      - The e-mail address of a human user (name@domain.tld, at most 254 characters). Required to create one.
     type: str
   first_name:
     description:
-      - The first name of a human user. Required to create one.
+      - The first name of a human user, 1 to 100 characters. Required to create one.
     type: str
   surname:
     description:
-      - The surname of a human user. Required to create one.
+      - The surname of a human user, 1 to 100 characters. Required to create one.
     type: str
   title:
     description:
-      - The job title of a human user.
+      - The job title of a human user, at most 100 characters.
     type: str
   label:
     description:
-      - The label of a machine user, for example what it is used for. Required to create one.
+      - The label of a machine user, for example what it is used for, 1 to 256 characters. Required to create one.
     type: str
   roles:
     description:
@@ -62,7 +62,7 @@ options:
     elements: str
   password:
     description:
-      - The password of a human user.
+      - The password of a human user, 8 to 128 characters.
       - It is sent when the user is created. A human user created without a password receives an invitation and cannot log in
         until an administrator sets a password (O(update_password=always)).
       - For an existing user it is only used with O(update_password=always).
