@@ -28,7 +28,7 @@ import textwrap
 import pytest
 import yaml
 
-from conftest import ROOT  # pylint: disable=import-error
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 pytestmark = pytest.mark.integration
 
