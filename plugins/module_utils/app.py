@@ -10,7 +10,8 @@ module never lets that happen by accident: an empty ``deployments`` list is refu
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
-from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import check_deployment_name, with_hint
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
+from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import with_hint
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects, read, unwrap
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
@@ -35,23 +36,23 @@ def declared_deployments(p):
     if not names:
         raise ModuleFailure('deployments: an empty list would publish the app to ALL deployments; to do that on purpose, '
                             'set all_deployments: true instead (and leave out deployments).')
-    unique = []
+    check(specs.APP, DEPLOYMENTS, names, 'deployments')
+    unique, seen = [], set()
     for name in names:
-        check_deployment_name(name, 'deployments')
-        if name not in unique:
+        if name.lower() not in seen:   # the Edge matches names without regard to case
+            seen.add(name.lower())
             unique.append(name)
     return unique
 
 
 def _desired(p):
     desired = {}
+    for option, field in sorted(specs.APP_OPTIONS.items()):
+        if option != 'deployments':
+            check(specs.APP, field, p[option], option)
     if p['label'] is not None:
         desired[specs.APP_OPTIONS['label']] = p['label']
     if p['max_builds'] is not None:
-        low, high = specs.APP_MAX_BUILDS
-        if not low <= p['max_builds'] <= high:
-            raise ModuleFailure('max_builds: %d is out of range; allowed: %d to %d (the Edge keeps 5 builds when it is not set).'
-                                % (p['max_builds'], low, high))
         desired[specs.APP_OPTIONS['max_builds']] = p['max_builds']
     deployments = declared_deployments(p)
     if deployments is not None:

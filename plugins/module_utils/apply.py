@@ -34,7 +34,8 @@ from ansible_collections.rockitplay.edge.plugins.module_utils.role import ROLE_M
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleDef, ModuleFailure, execute
 from ansible_collections.rockitplay.edge.plugins.module_utils.subscription import SUBSCRIPTION_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.user import USER_MODULE
-from ansible_collections.rockitplay.edge.plugins.module_utils.validate import check_declaration
+from ansible_collections.rockitplay.edge.plugins.module_utils.validate import SECRET_OPTION_NAMES
+from ansible_collections.rockitplay.edge.plugins.module_utils.validate import check_objects as validate_objects
 
 # kind -> (the module that applies one object, the option that names an object, the API resource)
 KINDS = {
@@ -54,37 +55,10 @@ COUNTED = ('created', 'updated', 'replaced', 'deleted', 'unchanged', 'failed', '
 def check_objects(kind, objects, no_log_values):
     """Messages for the objects that would be refused, and each object's name and validated options.
 
-    Nothing is sent. The options are validated here once, without the connection (the task's, validated
-    with the task), which :func:`apply_one` adds.
+    Nothing is sent; rockit_validate checks its declarations with the same function.
     """
     definition, key, dummy = KINDS[kind]
-    connection = set(connection_argument_spec())
-    problems, names, accepted, seen = [], [], [], {}
-    for index, obj in enumerate(objects):
-        if not isinstance(obj, dict):
-            problems.append('objects[%d]: an object must be a dictionary of %s options, not %s.' % (
-                index, definition.name, type(obj).__name__))
-            names.append(None)
-            continue
-        name = obj.get(key)
-        names.append(name)
-        label = 'objects[%d] (%s)' % (index, name) if name is not None else 'objects[%d]' % index
-        misplaced = sorted(set(obj) & connection)
-        if misplaced:
-            problems.append('%s: %s: connection options belong to the task (or module_defaults), not to an object.' % (
-                label, ', '.join(misplaced)))
-            continue
-        message, params = check_declaration(definition, obj, no_log_values)
-        if message:
-            problems.append('%s: %s' % (label, message))
-            continue
-        accepted.append(params)
-        folded = str(name).lower()
-        if folded in seen:
-            problems.append('%s: %s is also objects[%d] (names are not case-sensitive).' % (label, name, seen[folded]))
-        else:
-            seen[folded] = index
-    return problems, names, accepted
+    return validate_objects(definition, key, objects, no_log_values)
 
 
 def stops_the_rest(item):
@@ -104,7 +78,8 @@ def apply_one(ctx, definition, params):
     try:
         item = execute(definition, sub)
     except ModuleFailure as failure:
-        item = dict(failure.details, failed=True, changed=False, msg=failure.msg)
+        item = dict(failure.details, failed=True, msg=failure.msg)
+        item.setdefault('changed', False)
     ctx.no_log_values.update(sub.no_log_values)
     for warning in sub.warnings:
         ctx.warn(warning)
@@ -236,5 +211,6 @@ APPLY_MODULE = ModuleDef(
         api_keys_file=dict(type='path', no_log=False),
     ),
     run_apply,
-    nested_secrets=True,
+    nested_secrets=('objects',),
+    secret_names=SECRET_OPTION_NAMES,
 )

@@ -3,12 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """rockit_build: import a native build into an app (the Edge downloads it from a URL), optionally wait for its pipeline."""
 
-import re
-
-from urllib.parse import urlsplit
-
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import with_hint
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import read
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
@@ -23,10 +20,7 @@ LOST_HINT = ('The answer was lost, so the import may or may not have started: lo
 
 
 def check_build_url(url):
-    parts = urlsplit(url or '')
-    if parts.scheme.lower() not in specs.BUILD_URL_SCHEMES or not parts.hostname or re.search(r'\s', url):
-        raise ModuleFailure('url: the value is not an %s URL with a host (for example https://builds.example.com/sushi/0042.tar); '
-                            'it is not shown because URLs may carry a signature.' % ' or '.join(specs.BUILD_URL_SCHEMES))
+    check(specs.BUILD_CONSTRAINTS, specs.BUILD_URL, url, 'url')
 
 
 def _api_hint(exc, app_name):
@@ -44,8 +38,7 @@ def run_build(ctx):
     app_name = p['app_name']
     check_name(app_name, 'app_name')
     check_build_url(p['url'])
-    if p['size'] is not None and p['size'] < 1:
-        raise ModuleFailure('size: %d is not a size; give the size of the build file in bytes, or leave it out.' % p['size'])
+    check(specs.BUILD_CONSTRAINTS, specs.BUILD_SIZE, p['size'], 'size')
     timeout, sleep = wait_settings(p)
     client = ctx.client
     if ctx.check_mode:

@@ -91,23 +91,28 @@ def connection_argument_spec():
 
 
 def _hint(status, error, body, auth):
-    """A sentence that tells the user what to do about an error answer."""
+    """A sentence that tells the user what to do about an error answer, without repeating the Edge's message."""
+    message = body.get('message') if isinstance(body.get('message'), str) else ''
     if status == 401 and error == 'token-expired':
-        return 'The token has expired: give a fresh edge_token (ROCKIT_TOKEN), or use an API key or a password login, which the collection renews itself.'
+        return ('Give a fresh edge_token (ROCKIT_TOKEN), or use an API key or a password login, which the collection '
+                'renews itself.')
     if status == 401:
-        return ('The Edge did not accept the credentials (%s). Check edge_org, edge_username and %s '
-                '(or ROCKIT_ORGNAME, ROCKIT_USERNAME and the matching ROCKIT_* variable).' % (auth, auth))
+        return ('Check edge_org, edge_username and %s (or ROCKIT_ORGNAME, ROCKIT_USERNAME and the matching ROCKIT_* '
+                'variable).' % auth)
     if status == 403:
         perm = body.get('permission')
+        if perm and perm in message:
+            return 'Grant it to one of the roles of the user the play authenticates as.'
         if perm:
             return 'Grant the permission %s to one of the roles of the user the play authenticates as.' % perm
-        return 'The user the play authenticates as lacks a permission for this request.'
+        return 'Grant the missing permission to one of the roles of the user the play authenticates as.'
     if status == 409 and error == 'already-exists':
         return 'Another client may have created it at the same moment: run the task again, which compares it with the declaration.'
     if status == 404 and error is None:
-        return 'The Edge does not serve this path; check that edge_url points at the Edge (without /be/v1) and that the server version supports it.'
+        return ('Check that edge_url points at the Edge (without /be/v1) and that the server version supports this '
+                'request.')
     if status in (400,) and error in ('invalid-param', 'missing-param'):
-        return 'The request was refused as invalid; if the options are right, the server may differ from the documented API (see the API assumptions page).'
+        return 'If the options are right, the server may differ from the documented API (see the API assumptions page).'
     if status == 400 and error is None:
         return 'The Edge firewall refused the request.'
     return None
@@ -133,7 +138,7 @@ def _error_from_response(method, path, response, auth):
             message = 'the server answered with a body that is not JSON: %r' % text[:120]
         else:
             message = response.reason
-    if isinstance(body.get('apps'), list) and body['apps']:
+    if isinstance(body.get('apps'), list) and body['apps'] and not all(str(a) in (message or '') for a in body['apps']):
         message = (message or '') + ' (apps: %s)' % ', '.join(str(a) for a in body['apps'])
     return ApiError(method, path, response.status_code, error, message, body,
                     hint=_hint(response.status_code, error, body, auth),
@@ -296,6 +301,8 @@ class EdgeClient(object):
         self._auth_lock = threading.RLock()
         self.request_count = 0
         self.write_count = 0
+        # Writes the Edge answered with success (logins not counted): a failure after one still reports changed.
+        self.written = 0
         self.logins = 0
         self.logouts = 0
         # Item paths a list read has shown not to exist: get_or_none answers None for them once, without a request.
@@ -658,6 +665,9 @@ class EdgeClient(object):
                     if method == 'GET' and not last_attempt:
                         continue  # a read changes nothing: send it again
                     raise
+                if auth != 'none' and method not in ('GET', 'HEAD'):
+                    with self._lock:
+                        self.written += 1
                 self.in_flight.succeeded()
                 return data
             err = _error_from_response(method, path, response, self.auth_kind)

@@ -9,10 +9,10 @@ origin cannot work with the old secrets), and otherwise only with ``update_secre
 """
 
 import copy
-import re
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import declared, ensure, get_path, list_objects, merge, read, set_path, view
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
@@ -27,7 +27,6 @@ S3_ONLY_OPTIONS = ('region', 'bucket')
 NO_DOWNLOAD_AUTH = 'none'
 ORIGIN_TYPE = specs.DEPLOYMENT_ORIGIN_OPTIONS['type']    # origin.type
 ORIGIN = ORIGIN_TYPE.split('.', maxsplit=1)[0]
-HOST_PATTERN = r'^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$'
 
 
 def with_hint(exc, hint):
@@ -37,18 +36,18 @@ def with_hint(exc, hint):
 
 
 def check_deployment_name(name, option='name'):
-    check_name(name, option, specs.DEPLOYMENT_NAME_PATTERN)
+    check_name(name, option, specs.DEPLOYMENT_NAME)
 
 
 def check_origin(origin):
     """Refuse, before any request, an origin the Edge would refuse."""
     kind = origin['type']
     endpoint = origin['endpoint']
-    if '://' in endpoint or '/' in endpoint:
-        raise ModuleFailure('origin.endpoint: give the host name only, without scheme or path (for example '
-                            's3.eu-central-1.amazonaws.com), not %r.' % endpoint)
-    if len(endpoint) > 253 or not re.match(HOST_PATTERN, endpoint):
-        raise ModuleFailure('origin.endpoint: %r is not a host name.' % endpoint)
+    for option, path in specs.DEPLOYMENT_ORIGIN_OPTIONS.items():
+        check(specs.DEPLOYMENT, path, origin.get(option), 'origin.%s' % option)
+    for origin_type, options in sorted(CREDENTIAL_OPTIONS.items()):
+        for option, key in zip(options, specs.DEPLOYMENT_CREDENTIAL_KEYS[origin_type]):
+            check(specs.DEPLOYMENT, '%s.%s' % (specs.DEPLOYMENT_CREDENTIALS, key), origin.get(option), 'origin.%s' % option)
     missing = [option for option in S3_ONLY_OPTIONS if kind == 's3' and not origin.get(option)]
     if missing:
         raise ModuleFailure('origin.%s is required for an s3 origin.' % missing[0])
@@ -78,6 +77,7 @@ def check_origin(origin):
 def check_download_auth(auth):
     if auth['type'] == NO_DOWNLOAD_AUTH and auth.get('key') is not None:
         raise ModuleFailure('download_auth.key: not used with download_auth.type=none (which removes download authentication).')
+    check(specs.DEPLOYMENT, specs.DEPLOYMENT_DOWNLOAD_AUTH_KEY, auth.get('key'), 'download_auth.key')
 
 
 def _desired(p):
@@ -147,10 +147,10 @@ def _delete(ctx, name):
         if exc.status != 409:
             raise
         apps = exc.body.get(specs.DEPLOYMENT_CONFLICT_APPS) or []
-        raise with_hint(exc, 'Deployment %s is still in use%s: remove %s from the deployments of %s with rockitplay.edge.rockit_app '
-                             '(or delete %s), then delete the deployment.'
-                        % (name, ' by the apps %s' % ', '.join(str(a) for a in apps) if apps else '', name,
-                           'these apps' if apps else 'the apps registered to it', 'those apps' if apps else 'them'))
+        # the Edge's message (and the client) name the apps; the hint says what to do about them
+        raise with_hint(exc, 'Remove %s from the deployments of %s with rockitplay.edge.rockit_app (or delete %s), then delete '
+                             'the deployment.' % (name, 'these apps' if apps else 'the apps registered to it',
+                                                  'those apps' if apps else 'them'))
 
 
 def _create(ctx, name, desired, creds, key):

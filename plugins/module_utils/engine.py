@@ -23,8 +23,8 @@ PLACEHOLDER_MARK = 'REPLACE-WITH-VAULT-REFERENCE'
 class Resource(object):
     """The declaration of one API resource."""
 
-    def __init__(self, key, path, fields, id_field='name', item_key=None, list_key=None, sets=(), bitmask_maps=(),
-                 patch=True, create_extras=None, defaults=None):
+    def __init__(self, key, path, fields, id_field='name', item_key=None, list_key=None, sets=(), bitmask_maps=(), names=(),
+                 patch=True, create_extras=None, defaults=None, constraints=None, permission=None):
         self.key = key
         self.path = path
         self.id_field = id_field
@@ -33,9 +33,16 @@ class Resource(object):
         self.fields = tuple(fields)
         self.sets = frozenset(sets)
         self.bitmask_maps = frozenset(bitmask_maps)
+        # Lists of references to other objects by name, compared without regard to case as the Edge matches names.
+        self.names = frozenset(names)
         self.patch = patch
         self.create_extras = dict(create_extras or {})
+        # What the Edge fills in on create when a field is not sent (check mode predicts a new object with them).
         self.defaults = dict(defaults or {})
+        # The Edge's rule per API field (rockit_specs; checked by the modules before any request).
+        self.constraints = dict(constraints or {})
+        # The resource of the role permissions (CRUDX bitmask) that guards this API resource.
+        self.permission = permission
 
     def item_path(self, name):
         # local import: client imports the spec tables, which import this module
@@ -95,8 +102,8 @@ def _empty(value):
     return value is None or value == '' or value == [] or value == {}
 
 
-def _set_key(value):
-    return sorted(set(repr(v) for v in value))
+def _set_key(value, fold=False):
+    return sorted(set(repr(v.lower() if fold and isinstance(v, str) else v) for v in value))
 
 
 def equal(res, path, desired, current):
@@ -104,7 +111,8 @@ def equal(res, path, desired, current):
     if current is _MISSING:
         current = None
     if path in res.sets:
-        return _set_key(desired or []) == _set_key(current or [])
+        fold = path in res.names
+        return _set_key(desired or [], fold) == _set_key(current or [], fold)
     if path in res.bitmask_maps:
         desired = desired or {}
         current = current if isinstance(current, dict) else {}

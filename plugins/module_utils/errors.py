@@ -38,3 +38,12 @@ class ApiError(Exception):
 
 class ConfigError(Exception):
     """The connection options cannot work together."""
+
+
+class ModuleFailure(Exception):
+    """A failure to report with ``fail_json``: a message a user can act on, plus details."""
+
+    def __init__(self, msg, **details):
+        super(ModuleFailure, self).__init__(msg)
+        self.msg = msg
+        self.details = details

@@ -30,6 +30,7 @@ from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiE
 from ansible_collections.rockitplay.edge.plugins.module_utils.keys_file import KeysFileError, check_writable
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleDef, ModuleFailure
 from ansible_collections.rockitplay.edge.plugins.module_utils.subscription import aggregate
+from ansible_collections.rockitplay.edge.plugins.module_utils.validate import SECRET_OPTION_NAMES
 
 # The kinds in dependency order (deletions run in the reverse order), by the names of the role's lists.
 ORDER = ('deployment', 'role', 'user', 'app', 'subscription')
@@ -547,7 +548,46 @@ def run_plan(ctx):
         except KeysFileError as exc:
             raise ModuleFailure('api_keys_file: %s Nothing was sent.' % exc, plan=plan)
     plan['organisation'] = p['edge_org']
+    if p['preflight']:
+        # Before the first write: a run that would meet a 403 half-way stops here, naming what to grant.
+        from ansible_collections.rockitplay.edge.plugins.module_utils.whoami import require  # pylint: disable=import-outside-toplevel
+        username = p.get('edge_username') or getattr(ctx.client, 'username', None)
+        require(ctx, required_permissions(plan, username, p['requires'] or ()), username)
     return {'changed': False, 'plan': plan, 'drift': bool(plan['drift']), 'started': round(started, 3)}
+
+
+# Options a user may change on its own account without beUsers.update (API assumptions, section 3).
+SELF_SERVICE_OPTIONS = frozenset(('email', 'first_name', 'surname', 'title', 'password', 'current_password'))
+OPERATIONS_OF = {'created': ('create',), 'updated': ('update',), 'replaced': ('delete', 'create'), 'deleted': ('delete',)}
+
+
+def required_permissions(plan, username, requires=()):
+    """permission -> the objects that need it, from what the plan will do (reads of every planned kind included)."""
+    required = {}
+
+    def need(res, op, why):
+        required.setdefault('%s.%s' % (res.permission, op), set()).add(why)
+
+    for permission in requires:
+        required.setdefault(permission, set()).add('the run')
+    for kind in ORDER:
+        part = plan['kinds'][kind]
+        res = KINDS[kind][2]
+        if part['declared'] or part.get('prune'):
+            need(res, 'read', 'read the %s' % PLURAL[kind])
+        for entry in part['declared']:
+            action = entry['action']
+            if action in ('updated', 'unchanged') and kind == 'user' and folded(entry['name']) == folded(username or ''):
+                fields = set(change['field'] for change in entry.get('changes') or []) | set(entry.get('not_comparable') or [])
+                if fields <= SELF_SERVICE_OPTIONS:
+                    continue  # a user may change its own profile and password
+            if action == 'unchanged' and entry.get('sends_secrets'):
+                action = 'updated'
+            for op in OPERATIONS_OF.get(action, ()):
+                need(res, op, '%s %s %s' % (action[:-1] if action.endswith('ed') else action, kind, entry['name']))
+        for name in part.get('prune') or []:
+            need(res, 'delete', 'prune %s %s' % (kind, name))
+    return required
 
 
 KIND_PLURALS = [PLURAL[k] for k in ORDER]
@@ -566,6 +606,8 @@ PLAN_MODULE_OPTIONS = dict(
     kinds=dict(type='list', elements='str', choices=KIND_PLURALS),
     api_keys_file=dict(type='path', no_log=False),
     fail_on_refusal=dict(type='bool', default=True),
+    preflight=dict(type='bool', default=False),
+    requires=dict(type='list', elements='str', default=[]),
 )
 
-PLAN_MODULE = ModuleDef('rockit_plan', PLAN_MODULE_OPTIONS, run_plan, nested_secrets=True)
+PLAN_MODULE = ModuleDef('rockit_plan', PLAN_MODULE_OPTIONS, run_plan, nested_secrets=KIND_PLURALS, secret_names=SECRET_OPTION_NAMES)

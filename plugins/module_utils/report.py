@@ -370,5 +370,5 @@ REPORT_MODULE = ModuleDef(
         timestamp=dict(type='bool', default=True),
     ),
     run_report,
-    nested_secrets=True,
+    nested_secrets=('plan', 'results'),
 )

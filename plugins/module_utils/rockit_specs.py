@@ -8,6 +8,7 @@ Where the public API documentation is silent, the names here follow the project'
 differs should be a change to one line of this file.
 """
 
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import Host, Integer, Names, Text, Url
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import Resource
 
 API_PREFIX = '/be/v1'
@@ -38,6 +39,15 @@ FIELDS = 'fields[]'
 NAME_PATTERN = r'^[A-Za-z0-9_]{2,50}$'
 DEPLOYMENT_NAME_PATTERN = r'^[A-Za-z0-9_\[\]]{2,50}$'
 
+# The rules the Edge applies to values (docs/api-assumptions.md, "Field constraints"). Each resource below
+# holds its table (`constraints`, API field path -> rule); the modules check every value they would send
+# against it before their first request.
+NAME = Text(2, 50, NAME_PATTERN, '2 to 50 letters, digits or underscores')
+DEPLOYMENT_NAME = Text(2, 50, DEPLOYMENT_NAME_PATTERN, '2 to 50 letters, digits or underscores, and square brackets')
+LABEL = Text(0, 256)
+SECRET = Text(1, 1024, secret=True)
+PASSWORD = Text(8, 128, secret=True)
+
 # Roles: one CRUDX bitmask per resource, with the documented maximum.
 PERMISSION_BITS = {'create': 1, 'read': 2, 'update': 4, 'delete': 8, 'execute': 16}
 PERMISSION_MAX = {
@@ -50,13 +60,28 @@ ROLE = Resource(
     key='role', path=API_PREFIX + '/roles', id_field='name',
     fields=('label', 'permissions'),
     bitmask_maps=('permissions',),
+    defaults={'label': '', 'permissions': dict.fromkeys(PERMISSION_MAX, 0)},
+    constraints={'name': NAME, 'label': LABEL},   # permissions: PERMISSION_MAX
+    permission='roles',
 )
 
+USER_EMAIL_PATTERN = r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$'
 USER = Resource(
     key='user', path=API_PREFIX + '/users', id_field='username',
     fields=('email', 'firstname', 'surname', 'title', 'label', 'roles'),
     sets=('roles',),
+    names=('roles',),
     create_extras={'apiKey': 'api_key'},
+    defaults={'roles': []},
+    constraints={
+        'username': NAME,
+        'email': Text(0, 254, USER_EMAIL_PATTERN, 'name@domain.tld, at most 254 characters', what='an e-mail address'),
+        'firstname': Text(1, 100), 'surname': Text(1, 100), 'title': Text(0, 100),
+        'label': Text(1, 256),
+        'roles': Names(NAME, 50, 'role names'),
+        'password': PASSWORD, 'oldPW': Text(1, 128, secret=True), 'newPW': PASSWORD,
+    },
+    permission='beUsers',
 )
 USER_TYPE = 'type'                      # read-only: 'user' or 'machine'
 USER_TYPE_HUMAN = 'user'
@@ -69,22 +94,43 @@ USER_RESET = ('resetCreds', 'password')  # administrator reset
 USER_OLD_PASSWORD = 'oldPW'             # self-service change (documented)
 USER_NEW_PASSWORD = 'newPW'
 USER_SECRET_FIELDS = ('apiKey', 'password', 'resetCreds', 'oldPW', 'newPW')  # never returned by reads; dropped if they were
-USER_EMAIL_PATTERN = r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$'
+USER_DEFAULTS_BY_TYPE = {USER_TYPE_HUMAN: {'title': ''}, USER_TYPE_MACHINE: {}}  # what a create fills in, per type
 
+APP_MAX_BUILDS = (1, 100)               # documented default 5; range chosen
 APP = Resource(
     key='app', path=API_PREFIX + '/apps', id_field='name',
     fields=('label', 'maxBuilds', 'deployments'),
     sets=('deployments',),
-    defaults={'maxBuilds': 5, 'deployments': []},
+    names=('deployments',),
+    defaults={'maxBuilds': 5, 'deployments': [], 'dxfName': '', 'iCurBuild': 0, 'processing': False, 'exporting': False,
+              'deployed': [], 'files': {'dxf': [], 'patches': {}}, 'sizeBytes': 0, 'status': 'ok'},
+    constraints={
+        'name': NAME, 'label': LABEL,
+        'maxBuilds': Integer(APP_MAX_BUILDS[0], APP_MAX_BUILDS[1], ' (the Edge keeps 5 builds when it is not set)'),
+        'deployments': Names(DEPLOYMENT_NAME, 100, 'deployment names'),
+    },
+    permission='apps',
 )
 APP_DETAIL_FIELDS = ('name', 'label', 'dxfName', 'iCurBuild', 'maxBuilds', 'processing', 'exporting', 'deployed', 'files', 'deployments')
 APP_LIST_FIELDS = APP_DETAIL_FIELDS + ('sizeBytes', 'created', 'updated')
 APP_OPTIONS = {'label': 'label', 'max_builds': 'maxBuilds', 'deployments': 'deployments'}  # module option -> API field
-APP_MAX_BUILDS = (1, 100)               # documented default 5; range chosen
 
 DEPLOYMENT = Resource(
     key='deployment', path=API_PREFIX + '/deployments', id_field='name',
     fields=('originPrefix', 'origin.type', 'origin.endpoint', 'origin.region', 'origin.bucket', 'downloadAuth'),
+    defaults={'originPrefix': '', 'downloadAuth': None, 'status': 'ok', 'message': ''},
+    constraints={
+        'name': DEPLOYMENT_NAME,
+        'originPrefix': Text(0, 200, r'^[A-Za-z0-9._/-]{0,200}$', 'at most 200 letters, digits, ., _, / or -; no spaces'),
+        'origin.endpoint': Host(),
+        'origin.region': Text(1, 64, r'^[A-Za-z0-9_-]{1,64}$', '1 to 64 letters, digits, _ or -'),
+        'origin.bucket': Text(3, 63, r'^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$',
+                              '3 to 63 letters, digits, ., _ or -, starting and ending with a letter or digit'),
+        'origin.credentials.accessKeyId': SECRET, 'origin.credentials.secretAccessKey': SECRET,
+        'origin.credentials.keyName': SECRET, 'origin.credentials.key': SECRET,
+        'downloadAuth.key': SECRET,
+    },
+    permission='deployments',
 )
 DEPLOYMENT_ORIGIN_OPTIONS = {           # module option (inside origin) -> API path
     'type': 'origin.type', 'endpoint': 'origin.endpoint', 'region': 'origin.region', 'bucket': 'origin.bucket',
@@ -102,13 +148,23 @@ DEPLOYMENT_DOWNLOAD_AUTH_TYPES = ('akamai', 'gcore')
 DEPLOYMENT_DOWNLOAD_AUTH_KEY = 'downloadAuth.key'  # write-only
 DEPLOYMENT_CONFLICT_APPS = 'apps'                 # 409 body on delete: the registered apps
 
+SUBSCRIPTION_SLACK_PATTERN = r'^(#[a-z0-9._-]{1,80}|[CGD][A-Z0-9]{8,20})$'
 SUBSCRIPTION = Resource(
     key='subscription', path=API_PREFIX + '/subscriptions', id_field='name',
     fields=('sender', 'events', 'type', 'webhook.url', 'slack.channelId'),
     sets=('events',),
     patch=False,
     create_extras={'secret': 'secret'},
+    constraints={
+        'name': NAME,
+        'webhook.url': Url(),
+        'slack.channelId': Text(2, 81, SUBSCRIPTION_SLACK_PATTERN, what='a Slack channel',
+                                allowed='#name of lower-case letters, digits, -, _ or ., at most 80, '
+                                        'or a channel id such as C0123456789'),
+    },
+    permission='subscriptions',
 )
+SUBSCRIPTION_ORG = 'orgName'             # read-only: the organisation (filled in from the connection in check mode)
 SUBSCRIPTION_SENDERS = ('dltar', 'mkraw', 'deploy')
 SUBSCRIPTION_EVENTS = ('submit', 'begin', 'end', 'error', 'exception')
 SUBSCRIPTION_TYPE = 'type'
@@ -117,11 +173,14 @@ SUBSCRIPTION_SLACK = ('slack', 'slack.channelId')
 SUBSCRIPTION_EVENTS_FIELD = 'events'                     # read one: the aggregated list
 SUBSCRIPTION_RECORD_EVENT = 'event'                      # list: one record per (name, event)
 SUBSCRIPTION_WEBHOOK_SCHEMES = ('http', 'https')
-SUBSCRIPTION_SLACK_PATTERN = r'^(#[a-z0-9._-]{1,80}|[CGD][A-Z0-9]{8,20})$'
 
+TASK_NAME_PATTERN = r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$'  # chosen: <org>-<app>-<build>-<epoch>-<step> in lower case
 TASK = Resource(
     key='task', path=API_PREFIX + '/tasks', id_field='name',
     fields=('acknowledged', 'expired'),
+    constraints={'name': Text(1, 200, TASK_NAME_PATTERN, what='a task name',
+                              allowed='letters, digits, -, _ and ., at most 200, such as exampleorg-sushi-0001-1732886919-dltar')},
+    permission='tasks',
 )
 TASK_FILTERS = {
     'app_name': 'appName', 'task_group': 'taskGroup', 'statuses': 'status[]', 'task_types': 'taskTypes[]',
@@ -143,7 +202,6 @@ TASK_GROUP = 'taskGroup'
 TASK_CREATED = 'created'                # ISO 8601 UTC; the filter created= is "strictly after"
 TASK_ACKNOWLEDGED = 'acknowledged'
 TASK_EXPIRED = 'expired'
-TASK_NAME_PATTERN = r'^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$'  # chosen: <org>-<app>-<build>-<epoch>-<step> in lower case
 TASK_APP_PROCESSING = 'processing'      # app field: true while a build of the app is in its pipeline
 TRIGGER_PATH = API_PREFIX + '/trigger'
 TRIGGER_ACTION = 'action'
@@ -216,3 +274,9 @@ RELEASES = (
     (155, FLOW_2026, 800, 33),
 )
 SERVICE_ROUTES_SINCE_RELEASE = 153
+
+BUILD_CONSTRAINTS = {
+    'appName': NAME,
+    'url': Url(BUILD_URL_SCHEMES, secret=True, example='https://builds.example.com/sushi/0042.tar'),
+    'size': Integer(1, None, ' (the size of the build file in bytes; or leave it out)'),
+}

@@ -6,6 +6,7 @@
 import re
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
 
@@ -56,21 +57,26 @@ def normalize_permissions(permissions, option='permissions'):
     return out
 
 
-def check_name(name, option='name', pattern=specs.NAME_PATTERN):
-    if name is None or not re.match(pattern, name):
-        raise ModuleFailure('%s: %r does not match %s (2 to 50 letters, digits or underscores%s).'
-                            % (option, name, pattern, ', and square brackets' if '\\[' in pattern else ''))
+def check_name(name, option='name', rule=specs.NAME):
+    """Refuse a name the Edge would refuse (the rule of the spec tables), naming the option."""
+    check({option: rule}, option, '' if name is None else name)
+
+
+def is_admin_role(name):
+    """Whether ``name`` is the role every organisation has (names are matched without regard to case)."""
+    return str(name).lower() == specs.ADMIN_ROLE.lower()
 
 
 def run_role(ctx):
     p = ctx.params
     check_name(p['name'])
+    check(specs.ROLE, 'label', p['label'], 'label')
     desired = {}
     if p['label'] is not None:
         desired['label'] = p['label']
     if p['permissions'] is not None:
         desired['permissions'] = normalize_permissions(p['permissions'])
-    if p['name'] == specs.ADMIN_ROLE and (p['state'] == 'absent' or desired):
+    if is_admin_role(p['name']) and (p['state'] == 'absent' or desired):
         raise ModuleFailure('The role %s is created with the organisation and cannot be changed or deleted.' % specs.ADMIN_ROLE)
     return ensure(ctx.client, specs.ROLE, p['name'], p['state'], desired, ctx.check_mode).result
 

@@ -17,15 +17,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, ConfigError, connection_argument_spec, get_client,
 )
-
-
-class ModuleFailure(Exception):
-    """A failure to report with ``fail_json``: a message a user can act on, plus details."""
-
-    def __init__(self, msg, **details):
-        super(ModuleFailure, self).__init__(msg)
-        self.msg = msg
-        self.details = details
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ModuleFailure
 
 
 class ModuleDef(object):
@@ -35,14 +27,17 @@ class ModuleDef(object):
     key, a subscription secret): when one is present the action plugin hides the task output from
     the display, while a registered result keeps it.
 
-    ``nested_secrets`` marks a module whose free-form options may hold secrets that no ``no_log``
-    reaches (declarations of other modules): on the module path it must not log its invocation on the
-    host; it masks those secrets in its result itself (``Context.no_log_values``).
+    ``nested_secrets`` names the free-form options of a module that may hold secrets no ``no_log``
+    reaches (declarations for other modules, such as ``objects`` of rockit_apply). On both execution
+    paths and in every result, failures included: their values and those of unknown options are never
+    echoed in ``invocation``; the values of the options named ``secret_names`` anywhere inside them
+    are masked like ``no_log`` options, even in an object that is
+    refused; on the module path the module does not log its invocation on the host.
     """
 
     def __init__(self, name, argument_spec, run, mutually_exclusive=(), required_if=(), required_one_of=(),
-                 required_together=(), required_by=None, secret_results=(), connection=True, nested_secrets=False,
-                 shared_login=True):
+                 required_together=(), required_by=None, secret_results=(), connection=True, nested_secrets=(),
+                 secret_names=(), shared_login=True):
         self.name = name
         self.argument_spec = dict(connection_argument_spec()) if connection else {}
         self.argument_spec.update(argument_spec)
@@ -53,10 +48,26 @@ class ModuleDef(object):
         self.required_together = list(required_together)
         self.required_by = dict(required_by or {})
         self.secret_results = tuple(secret_results)
-        self.nested_secrets = nested_secrets
+        self.nested_secrets = tuple(nested_secrets)
+        self.secret_names = frozenset(secret_names)
         # Whether the fast path may use the password login shared by the tasks of the run (rockit_login hands its
         # login to the caller instead, so it makes one of its own).
         self.shared_login = shared_login
+
+    def invocation(self, params):
+        """The module arguments as ``invocation`` shows them: free-form options that may hold secrets are left out."""
+        if not self.nested_secrets:
+            return params
+        shown = set(self.argument_spec) - set(self.nested_secrets)
+        return dict((k, v if k in shown else NOT_SHOWN) for k, v in (params or {}).items())
+
+    def nested_no_log_values(self, params):
+        """The secret values inside the free-form options (and unknown options), to mask like no_log values."""
+        values = set()
+        for option, value in (params or {}).items():
+            if option in self.nested_secrets or option not in self.argument_spec:
+                _collect_secrets(value, self.secret_names, values)
+        return values
 
     def validator(self):
         """The option validation AnsibleModule would do, for code that validates without it."""
@@ -68,6 +79,21 @@ class ModuleDef(object):
         return dict(argument_spec=self.argument_spec, supports_check_mode=True, mutually_exclusive=self.mutually_exclusive,
                     required_if=self.required_if, required_one_of=self.required_one_of,
                     required_together=self.required_together, required_by=self.required_by)
+
+
+NOT_SHOWN = 'NOT_SHOWN (may hold secrets)'
+
+
+def _collect_secrets(value, names, found, inside=False):
+    """Every scalar under a key in ``names``, at any depth of ``value``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _collect_secrets(item, names, found, inside or str(key) in names)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_secrets(item, names, found, inside)
+    elif inside and value is not None and not isinstance(value, bool) and str(value) != '':
+        found.add(str(value))
 
 
 class Context(object):
@@ -106,13 +132,18 @@ class Context(object):
 
 def execute(definition, ctx):
     """Run a module definition; return its result dict or raise :class:`ModuleFailure`."""
+    written = _written(ctx)
     try:
         result = definition.run(ctx)
     except ApiError as exc:
-        raise ModuleFailure(str(exc), api_status=exc.status, api_error=exc.error, api_method=exc.method, api_path=exc.path)
+        raise ModuleFailure(str(exc), api_status=exc.status, api_error=exc.error, api_method=exc.method, api_path=exc.path,
+                            changed=_written(ctx) > written)
     except ConfigError as exc:
         raise ModuleFailure(str(exc))
-    except ModuleFailure:
+    except ModuleFailure as failure:
+        # a failure after a write the Edge accepted still reports the change
+        if _written(ctx) > written:
+            failure.details['changed'] = True
         raise
     except Exception as exc:  # pylint: disable=broad-except
         raise ModuleFailure('Unexpected error in %s (please report it): %s: %s' % (definition.name, type(exc).__name__, exc),
@@ -123,6 +154,11 @@ def execute(definition, ctx):
     if not ctx.diff_mode:
         result.pop('diff', None)
     return result
+
+
+def _written(ctx):
+    """How many writes the run's client has had accepted so far (0 before it exists)."""
+    return getattr(ctx._client, 'written', 0) if ctx._client is not None else 0
 
 
 def write_secret_file(path, content, mode=0o600):
@@ -141,9 +177,24 @@ def write_secret_file(path, content, mode=0o600):
     os.rename(tmp, path)
 
 
+class _NestedSecretsModule(AnsibleModule):
+    """AnsibleModule for a module with ``nested_secrets``: also its own argument failures mask them."""
+
+    definition = None
+
+    def _return_formatted(self, kwargs):
+        self.no_log_values.update(self.definition.nested_no_log_values(self.params))
+        kwargs.setdefault('invocation', {'module_args': self.definition.invocation(self.params)})
+        return super(_NestedSecretsModule, self)._return_formatted(kwargs)
+
+
 def run_ansible_module(definition):
     """The module path: validate with AnsibleModule, run, exit."""
-    module = AnsibleModule(**definition.module_kwargs())
+    if definition.nested_secrets:
+        module_class = type('NestedSecretsModule', (_NestedSecretsModule,), {'definition': definition})
+    else:
+        module_class = AnsibleModule
+    module = module_class(**definition.module_kwargs())
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     ctx = Context(module.params, check_mode=module.check_mode, diff_mode=module._diff)

@@ -8,11 +8,8 @@ subscribe again), which issues a new signing secret. The list endpoint returns o
 (name, event); the info module aggregates them back into one entry per name.
 """
 
-import re
-
-from urllib.parse import urlsplit
-
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects, set_path
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
@@ -24,17 +21,11 @@ TARGETS = {WEBHOOK_TYPE: WEBHOOK_FIELD, SLACK_TYPE: SLACK_FIELD}
 
 
 def check_webhook_url(url):
-    parts = urlsplit(url or '')
-    scheme_ok = parts.scheme.lower() in specs.SUBSCRIPTION_WEBHOOK_SCHEMES
-    if not scheme_ok or not parts.hostname or re.search(r'\s', url):
-        raise ModuleFailure('webhook_url: %r is not an %s URL with a host (for example https://hooks.example.com/rockit).'
-                            % (url, ' or '.join(specs.SUBSCRIPTION_WEBHOOK_SCHEMES)))
+    check(specs.SUBSCRIPTION, WEBHOOK_FIELD, url, 'webhook_url')
 
 
 def check_slack_channel(channel):
-    if not re.match(specs.SUBSCRIPTION_SLACK_PATTERN, channel or ''):
-        raise ModuleFailure('slack_channel: %r is not a Slack channel: give #name (lower-case letters, digits, -, _ or ., '
-                            'at most 80) or a channel id such as C0123456789.' % channel)
+    check(specs.SUBSCRIPTION, SLACK_FIELD, channel, 'slack_channel')
 
 
 def _unique(values):
@@ -56,7 +47,9 @@ def _desired(p):
     if not p['events']:
         raise ModuleFailure('events: give at least one of %s.' % ', '.join(specs.SUBSCRIPTION_EVENTS))
     kind = WEBHOOK_TYPE if p['webhook_url'] is not None else SLACK_TYPE
-    desired = {'sender': p['sender'], specs.SUBSCRIPTION_EVENTS_FIELD: _unique(p['events']), specs.SUBSCRIPTION_TYPE: kind}
+    # in the order the Edge returns them (the enum order), so that a predicted subscription reads like a real one
+    events = sorted(_unique(p['events']), key=specs.SUBSCRIPTION_EVENTS.index)
+    desired = {'sender': p['sender'], specs.SUBSCRIPTION_EVENTS_FIELD: events, specs.SUBSCRIPTION_TYPE: kind}
     set_path(desired, TARGETS[kind], p['webhook_url'] if kind == WEBHOOK_TYPE else p['slack_channel'])
     return desired
 
@@ -79,6 +72,8 @@ def run_subscription(ctx):
     other = _other_target(kind)
     if isinstance(result.get('subscription'), dict):
         result['subscription'].pop(other, None)  # a predicted replacement keeps only the declared target
+        if ctx.check_mode and outcome.action in ('created', 'replaced') and getattr(ctx.client, 'org', None):
+            result['subscription'].setdefault(specs.SUBSCRIPTION_ORG, ctx.client.org)
     before = outcome.before or {}
     if outcome.action == 'replaced' and before.get(other) and isinstance(result.get('diff'), dict):
         result['diff']['before'][other] = before[other]

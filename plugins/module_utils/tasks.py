@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import with_hint
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, read, unwrap
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
@@ -77,9 +78,7 @@ def task_time(task):
 
 
 def check_task_name(name, option='name'):
-    if not isinstance(name, str) or not re.match(specs.TASK_NAME_PATTERN, name):
-        raise ModuleFailure('%s: %r is not a task name (letters, digits, -, _ and ., at most 200, such as '
-                            'exampleorg-sushi-0001-1732886919-dltar).' % (option, name))
+    check(specs.TASK, specs.TASK_NAME, name if name is not None else '', option)
 
 
 def check_order(order):
@@ -262,6 +261,12 @@ def wait_for(client, query, timeout, sleep, statuses=None, pipeline=False, apps=
                 return outcome
         elapsed = max(time.monotonic() - start, slept)
         if elapsed >= timeout:
+            if pipeline and not busy:
+                # as documented: the apps still processing, also while some tasks are pending (one read per app)
+                try:
+                    busy = processing_apps(client, set(apps) | set(t.get(APP) for t in (outcome[0] if outcome else [])))
+                except ApiError:
+                    busy = []
             raise ModuleFailure(_timeout_message(timeout, pending, busy, error), tasks=outcome[0] if outcome else [],
                                 pending=[t.get(NAME) for t in pending], processing_apps=busy)
         nap = min(float(sleep), timeout - elapsed)
@@ -415,12 +420,20 @@ def run_task(ctx):
     if ctx.check_mode and expiring:
         task = dict(task, **{STATUS: specs.TASK_FAILED, specs.TASK_ACKNOWLEDGED: True})
     if p['retry']:
+        written = result['changed'] and not ctx.check_mode
         result['changed'] = True
         if not ctx.check_mode:
             try:
                 data = client.request('POST', specs.TRIGGER_PATH, {specs.TRIGGER_ACTION: specs.TRIGGER_RETRY, specs.TRIGGER_TASK: name})
             except ApiError as exc:
-                raise with_hint(exc, RETRY_HINT) if exc.status == 409 else exc
+                error = with_hint(exc, RETRY_HINT) if exc.status == 409 else exc
+                if not written:
+                    raise error
+                # the acknowledge/expire before the retry was written: the failure reports that change
+                raise ModuleFailure('%s The task was %s before the retry was refused.' % (error, ' and '.join(
+                    field for field in (specs.TASK_ACKNOWLEDGED, specs.TASK_EXPIRED) if desired.get(field) and not current.get(field))),
+                    changed=True, task=task, api_status=error.status, api_error=error.error, api_method=error.method,
+                    api_path=error.path)
             result['new_task'] = data.get(specs.TRIGGER_NEW_TASK)
     result[specs.TASK.key] = task
     result['diff'] = {'before': _diff_view(current), 'after': _diff_view(task)}

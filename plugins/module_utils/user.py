@@ -10,15 +10,16 @@ it to a file.
 """
 
 import os
-import re
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
+from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects, read
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure, write_secret_file
 
 HUMAN, MACHINE = specs.USER_TYPE_HUMAN, specs.USER_TYPE_MACHINE
+KIND_WORDS = {HUMAN: 'human', MACHINE: 'machine'}   # the API calls a human user's type "user"
 HUMAN_OPTIONS = ('email', 'first_name', 'surname', 'title', 'password', 'current_password')
 MACHINE_OPTIONS = ('label', 'api_key_file')
 REQUIRED_ON_CREATE = {HUMAN: ('email', 'first_name', 'surname'), MACHINE: ('label',)}
@@ -41,7 +42,6 @@ def _roles(roles, current):
     stored = dict((r.lower(), r) for r in (current or {}).get('roles') or [])
     out, seen = [], set()
     for role in roles:
-        check_name(role, 'roles')
         if role.lower() not in seen:
             seen.add(role.lower())
             out.append(stored.get(role.lower(), role))
@@ -64,11 +64,10 @@ def _validate(p, is_self):
         return
     if kind == MACHINE and p['update_password'] == 'always':
         raise ModuleFailure('update_password=always: a machine user has no password; it authenticates with its API key.')
-    if p['email'] is not None and not re.match(specs.USER_EMAIL_PATTERN, p['email']):
-        raise ModuleFailure('email: %r is not an e-mail address (name@domain.tld).' % p['email'])
-    for option in ('password', 'current_password', 'first_name', 'surname', 'label'):
-        if p.get(option) == '':
-            raise ModuleFailure('%s: must not be empty.' % option)
+    for option, field in specs.USER_OPTIONS.items():
+        check(specs.USER, field, p.get(option), option)
+    check(specs.USER, specs.USER_PASSWORD, p['password'], 'password')
+    check(specs.USER, specs.USER_OLD_PASSWORD, p['current_password'], 'current_password')
     if p['current_password'] is not None:
         if p['update_password'] != 'always':
             raise ModuleFailure('current_password: only used to change the password of an existing user, which needs '
@@ -173,9 +172,10 @@ def run_user(ctx):
     current = _read_current(ctx, is_self, desired)
     if p['state'] == 'present':
         if current is not None and current.get(specs.USER_TYPE, kind) != kind:
-            raise ModuleFailure('%s is a %s user on the Edge, but the task declares type=%s. The type of a user cannot be changed: '
-                                'delete the user (state=absent) and create it again, or set type=%s.'
-                                % (p['username'], current[specs.USER_TYPE], kind, current[specs.USER_TYPE]))
+            raise ModuleFailure('%s is a %s user on the Edge (type=%s), but the task declares type=%s. The type of a user cannot be '
+                                'changed: delete the user (state=absent) and create it again, or set type=%s.'
+                                % (p['username'], KIND_WORDS.get(current[specs.USER_TYPE], current[specs.USER_TYPE]),
+                                   current[specs.USER_TYPE], kind, current[specs.USER_TYPE]))
         desired = _desired(p, current)
         if current is None:
             missing = [o for o in REQUIRED_ON_CREATE[kind] if p.get(o) is None]
@@ -200,6 +200,8 @@ def run_user(ctx):
     result['user'] = public_user(result['user'])
     if outcome.action == 'created' and ctx.check_mode:
         result['user'].setdefault(specs.USER_TYPE, kind)
+        for field, value in specs.USER_DEFAULTS_BY_TYPE[kind].items():
+            result['user'].setdefault(field, value)
     if kind == MACHINE and p['state'] == 'present':
         keep_secret(ctx, result, outcome, 'api_key', p['api_key_file'], 'API key', p['username'],
                     'delete the machine user (state=absent) and create it again')

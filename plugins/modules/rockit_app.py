@@ -25,7 +25,7 @@ options:
     required: true
   label:
     description:
-      - A human-readable name.
+      - A human-readable name, at most 256 characters.
       - Required when the app is created (the Edge refuses an app without a label); optional afterwards.
     type: str
   max_builds:

@@ -15,8 +15,9 @@ description:
   - Use it instead of a C(loop) over a module when there are many objects. A looped task costs Ansible a task's work
     per item (every option templated anew, a result per item sent to the display); this task does that once.
     On 500 objects it is several times faster than the loop; see the collection's performance guide.
-  - Every object is checked first (option types, required options, choices, and the input checks of its module);
-    if any object is invalid, the task fails listing all of them and sends nothing.
+  - Every object is checked first (option types, required options, choices, the input checks of its module and the
+    Edge's field constraints, with the same function as M(rockitplay.edge.rockit_validate)); if any object is invalid,
+    the task fails listing all of them and sends nothing.
   - The objects are applied in the order given. The failure of one object does not stop the others; the task then
     fails and lists the failed objects. A failure that every later object would repeat (no answer from the Edge,
     authentication refused, HTTP 429 or 5xx after the retries) skips the rest, reported as not attempted.
@@ -48,6 +49,8 @@ options:
       - The connection options are not allowed here; they apply to all objects and come from the task,
         C(module_defaults) or the environment.
       - Names are not case-sensitive; an object named twice is refused.
+      - The objects are never echoed in the task's C(invocation), and the values of secret options inside them are
+        masked in every result and failure, also when the task fails its own argument checks.
     type: list
     elements: dict
     required: true
@@ -106,11 +109,14 @@ EXAMPLES = r'''
     objects:
       - username: jdoe
         email: jdoe@example.com
+        first_name: Jane
+        surname: Doe
         roles: [CI_Pipeline_Services]
         password: "{{ vault_jdoe_password }}"
         update_password: on_create
       - username: ci_bot
         type: machine
+        label: CI pipeline
         roles: [CI_Pipeline_Services]
   register: edge_users
 

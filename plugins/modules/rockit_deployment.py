@@ -39,27 +39,30 @@ options:
         choices: [s3, netstorage]
       endpoint:
         description:
-          - The host name of the storage, without scheme or path.
+          - The host name of the storage, without scheme, path or port (not an IPv6 literal), at most 253 characters.
           - For V(s3) it must contain O(origin.region) and must not contain O(origin.bucket) (use the regional, path-style
             endpoint such as V(s3.eu-central-1.amazonaws.com)); this is checked before any request is sent.
         type: str
         required: true
       region:
         description:
-          - The region of the store. Required for V(s3); not used by V(netstorage).
+          - The region of the store, 1 to 64 letters, digits, C(_) or C(-). Required for V(s3); not used by V(netstorage).
         type: str
       bucket:
         description:
-          - The bucket. Required for V(s3); not used by V(netstorage).
+          - The bucket, 3 to 63 letters, digits, C(.), C(_) or C(-), starting and ending with a letter or digit. Required for
+            V(s3); not used by V(netstorage).
         type: str
       prefix:
         description:
-          - The path prefix under which the Edge publishes files in the origin (the API's C(originPrefix)).
+          - The path prefix under which the Edge publishes files in the origin (the API's C(originPrefix)), at most 200
+            letters, digits, C(.), C(_), C(/) or C(-), no spaces.
           - When not set, the Edge uses no prefix on create and the value is not compared afterwards.
         type: str
       access_key_id:
         description:
-          - The access key ID of an V(s3) origin. Write-only, see O(update_secrets).
+          - The access key ID of an V(s3) origin. Write-only, see O(update_secrets). Like every credential, 1 to 1024
+            characters.
           - Required with O(origin.secret_access_key) when an V(s3) deployment is created or its type changes to V(s3).
         type: str
       secret_access_key:

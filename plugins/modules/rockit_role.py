@@ -23,7 +23,7 @@ options:
     required: true
   label:
     description:
-      - A human-readable name.
+      - A human-readable name, at most 256 characters.
     type: str
   permissions:
     description:

@@ -39,7 +39,9 @@ options:
     choices: [submit, begin, end, error, exception]
   webhook_url:
     description:
-      - The URL the Edge calls, V(http) or V(https). Other URLs are refused before any request is sent.
+      - The URL the Edge calls, V(http) or V(https), with a host name or an IPv4 address (not an IPv6 literal), an optional
+        port from 1 to 65535 and no user name or password (the signing secret authenticates the Edge), at most 2048
+        characters. Other URLs are refused before any request is sent.
       - Exactly one of O(webhook_url) and O(slack_channel) is required with O(state=present).
     type: str
   slack_channel:
@@ -85,6 +87,7 @@ EXAMPLES = r'''
     secret_file: "{{ playbook_dir }}/secrets/deployWebhook.secret"
   register: deploy_webhook
 
+# not-run: it writes to /etc/rockit-receiver on the host that runs the play, which the examples test must not do.
 - name: Give a new signing secret to the webhook receiver
   ansible.builtin.copy:
     content: "{{ deploy_webhook.secret }}"

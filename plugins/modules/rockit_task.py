@@ -64,12 +64,10 @@ EXAMPLES = r'''
     name: exampleorg-sushi-0002-1733149403-dltar
     acknowledged: true
 
-- name: Expire an upload task that went wrong, then retry it
+- name: Expire an upload task that never received its file
   rockitplay.edge.rockit_task:
     name: exampleorg-sushi-0002-1733149403-dltar
     expired: true
-    retry: true
-  register: retried
 
 - name: Wait for build 3 of Sushi
   rockitplay.edge.rockit_tasks_info:

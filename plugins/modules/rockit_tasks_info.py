@@ -162,9 +162,9 @@ EXAMPLES = r'''
       - exampleorg-sushi-0001-1732887364-deploy
   register: named
 
-- name: Wait until the pipeline of build 2 of Sushi is finished, and fail if a step failed
+- name: Wait until the pipeline of build 3 of Sushi is finished, and fail if a step failed
   rockitplay.edge.rockit_tasks_info:
-    task_group: exampleorg-sushi-0002
+    task_group: exampleorg-sushi-0003
     wait: true
     wait_timeout: 1800
     wait_sleep: 10

@@ -35,23 +35,23 @@ options:
     choices: [user, machine]
   email:
     description:
-      - The e-mail address of a human user. Required to create one.
+      - The e-mail address of a human user (name@domain.tld, at most 254 characters). Required to create one.
     type: str
   first_name:
     description:
-      - The first name of a human user. Required to create one.
+      - The first name of a human user, 1 to 100 characters. Required to create one.
     type: str
   surname:
     description:
-      - The surname of a human user. Required to create one.
+      - The surname of a human user, 1 to 100 characters. Required to create one.
     type: str
   title:
     description:
-      - The job title of a human user.
+      - The job title of a human user, at most 100 characters.
     type: str
   label:
     description:
-      - The label of a machine user, for example what it is used for. Required to create one.
+      - The label of a machine user, for example what it is used for, 1 to 256 characters. Required to create one.
     type: str
   roles:
     description:
@@ -62,7 +62,7 @@ options:
     elements: str
   password:
     description:
-      - The password of a human user.
+      - The password of a human user, 8 to 128 characters.
       - It is sent when the user is created. A human user created without a password receives an invitation and cannot log in
         until an administrator sets a password (O(update_password=always)).
       - For an existing user it is only used with O(update_password=always).
@@ -139,10 +139,11 @@ EXAMPLES = r'''
     api_key_file: "{{ playbook_dir }}/secrets/ci_bot.key"
   register: ci_bot
 
-- name: Use the new key right away (only the run that creates the user returns it)
-  rockitplay.edge.rockit_role_info:
+- name: Use the new key right away (only the run that creates the user returns it); its role may read apps
+  rockitplay.edge.rockit_app_info:
     edge_username: ci_bot
     edge_api_key: "{{ ci_bot.api_key }}"
+    fields: [name]
   when: ci_bot.api_key is defined
 
 - name: Reset a user's password as an administrator
@@ -151,10 +152,11 @@ EXAMPLES = r'''
     password: "{{ vault_jdoe_password }}"
     update_password: always
 
-- name: A user changes its own password
+- name: A user changes its own password (logged in as that user, so the play's API key is not used)
   rockitplay.edge.rockit_user:
     edge_username: jdoe
     edge_password: "{{ vault_jdoe_old_password }}"
+    edge_api_key: ""
     username: jdoe
     password: "{{ vault_jdoe_new_password }}"
     current_password: "{{ vault_jdoe_old_password }}"

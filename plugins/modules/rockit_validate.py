@@ -12,6 +12,12 @@ description:
     (M(rockitplay.edge.rockit_deployment), M(rockitplay.edge.rockit_role), M(rockitplay.edge.rockit_user),
     M(rockitplay.edge.rockit_app), M(rockitplay.edge.rockit_subscription)) and fails, listing every invalid
     declaration, before anything is sent to the Edge.
+  - The checks include the Edge's field constraints (lengths, patterns, ranges, URLs; listed in the collection's API
+    assumptions), so a value the Edge would refuse is refused here, with a message that names the option and the rule.
+  - It accepts exactly what M(rockitplay.edge.rockit_apply) accepts (the same check); a declaration holding a connection
+    option, or two declarations of one name (names are not case-sensitive), are refused too.
+  - The declarations are never echoed in the task's C(invocation), and the values of secret options inside them are
+    masked in every result and failure.
   - Checks that depend on the Edge's state (for example an option required only when an object is created) are
     left to the modules themselves.
   - The bootstrap role runs it first, so a bad declaration of a later kind does not leave earlier kinds half applied.

@@ -13,8 +13,10 @@ Set ``ROCKIT_FAST_PATH=false`` in the controller's environment, or the variable
 ``rockit_fast_path: false``, to always use the module path.
 """
 
+import json
 import os
 
+from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
@@ -28,6 +30,13 @@ from ansible_collections.rockitplay.edge.plugins.plugin_utils.session_store impo
 
 FAST_PATH_ENV = 'ROCKIT_FAST_PATH'
 FAST_PATH_VAR = 'rockit_fast_path'
+
+
+def module_args(args):
+    """The task's arguments as a module receives them: plain Python types (no template tags), through the same
+    serialization Ansible uses to hand them to a module, so that argument errors read the same on both paths."""
+    encoding = Direction.CONTROLLER_TO_MODULE
+    return json.loads(json.dumps(dict(args), cls=get_module_encoder('legacy', encoding)), cls=get_module_decoder('legacy', encoding))
 
 
 class RockitAction(ActionBase):
@@ -89,7 +98,7 @@ class RockitAction(ActionBase):
         saved = dict((k, os.environ.get(k)) for k in env)
         os.environ.update(env)
         try:
-            return validator.validate(dict(self._task.args))
+            return validator.validate(module_args(self._task.args))
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -101,15 +110,17 @@ class RockitAction(ActionBase):
         definition = self.definition
         validation = self._validate()
         params = validation.validated_parameters
-        no_log_values = validation._no_log_values
+        no_log_values = set(validation._no_log_values) | definition.nested_no_log_values(params)
         if validation.error_messages:
             msg = validation.errors.msg
             if isinstance(validation.errors[0], UnsupportedError):
-                msg = 'Unsupported parameters for (%s) module: %s' % (definition.name, msg)
-            return self._sanitize({'failed': True, 'msg': msg}, params, no_log_values)
+                # named as AnsibleModule names it on the module path: the name the task resolved to
+                msg = 'Unsupported parameters for (%s) module: %s' % (self._task.resolved_action or definition.name, msg)
+            return self._sanitize({'failed': True, 'msg': msg}, definition.invocation(params), no_log_values)
         store = shared_store() if definition.shared_login else None
         ctx = Context(params, check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff), reuse_client=True,
                       session_store=store)
+        ctx.no_log_values.update(no_log_values)
         self._prepare(ctx)
         try:
             result = execute(definition, ctx)
@@ -121,7 +132,7 @@ class RockitAction(ActionBase):
                 ctx.close()
         if ctx.warnings:
             result['warnings'] = list(ctx.warnings)
-        return self._sanitize(result, params, set(no_log_values) | ctx.no_log_values)
+        return self._sanitize(result, definition.invocation(params), set(no_log_values) | ctx.no_log_values)
 
     @staticmethod
     def _sanitize(result, params, no_log_values):

@@ -10,7 +10,8 @@ from emu_core import ERROR_STATUS, RESOURCE_MAX
 NAME_PATTERN = r"^[A-Za-z0-9_]{2,50}$"
 DEPLOYMENT_PATTERN = r"^[A-Za-z0-9_\[\]]{2,50}$"
 HOST_PATTERN = r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
-URL_PATTERN = r"^https?://[A-Za-z0-9._~-]+(:[0-9]{1,5})?([/?#][!-~]*)?$"
+PORT = r"(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3})"  # 1 to 65535
+URL_PATTERN = r"^https?://[A-Za-z0-9._~-]+(:" + PORT + r")?([/?#][!-~]*)?$"
 EMAIL_PATTERN = r"^[^@ \t\n\r\f\v]+@[^@ \t\n\r\f\v.]+(\.[^@ \t\n\r\f\v.]+)+$"
 SLACK_PATTERN = r"^(#[a-z0-9._-]{1,80}|[CGD][A-Z0-9]{8,20})$"
 
@@ -86,12 +87,13 @@ HUMAN_CREATE = obj({"username": NAME, "email": EMAIL, "firstname": string(minLen
                     "surname": string(minLength=1, maxLength=100), "title": TEXT, "roles": ROLE_LIST,
                     "password": PASSWORD}, ("username", "email", "firstname", "surname", "roles"),
                    title="human user", **{"x-when-present": "email"})
-MACHINE_CREATE = obj({"username": NAME, "label": LABEL, "roles": ROLE_LIST}, ("username", "label", "roles"),
+MACHINE_LABEL = string(minLength=1, maxLength=256)
+MACHINE_CREATE = obj({"username": NAME, "label": MACHINE_LABEL, "roles": ROLE_LIST}, ("username", "label", "roles"),
                      title="machine user", **{"x-when-present": "label"})
 USER_CREATE = {"oneOf": [HUMAN_CREATE, MACHINE_CREATE]}
 SELF_SERVICE_FIELDS = ("username", "email", "firstname", "surname", "title", "oldPW", "newPW")
 USER_PATCH = obj({"username": NAME, "email": EMAIL, "firstname": string(minLength=1, maxLength=100),
-                  "surname": string(minLength=1, maxLength=100), "title": TEXT, "label": LABEL, "roles": ROLE_LIST,
+                  "surname": string(minLength=1, maxLength=100), "title": TEXT, "label": MACHINE_LABEL, "roles": ROLE_LIST,
                   "oldPW": LOGIN_PASSWORD, "newPW": PASSWORD, "resetCreds": obj({"password": PASSWORD}, ("password",))},
                  ("username",))
 USER_OUT = obj({"username": string(), "type": string(enum=["user", "machine"]), "label": string(), "email": string(),
@@ -105,7 +107,7 @@ NETSTORAGE_CREDENTIALS = obj({"keyName": SECRET, "key": SECRET}, ("keyName", "ke
 ORIGIN = {
     "oneOf": [
         obj({"type": string(enum=["s3"]), "endpoint": HOST, "region": string(pattern=r"^[A-Za-z0-9_-]{1,64}$"),
-             "bucket": string(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,62}$"), "credentials": S3_CREDENTIALS},
+             "bucket": string(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$"), "credentials": S3_CREDENTIALS},
             ("type", "endpoint", "region", "bucket", "credentials"), title="s3",
             description="AWS S3 and S3-compatible stores. endpoint must contain region and must not contain bucket."),
         obj({"type": string(enum=["netstorage"]), "endpoint": HOST, "credentials": NETSTORAGE_CREDENTIALS},

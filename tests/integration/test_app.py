@@ -64,7 +64,10 @@ def test_app_lifecycle(playbook, deployments, fast_path):
     # check mode on create: predicted, nothing written
     result = apply(playbook, edge, fast_path, app_label='Ramen', app_max_builds=3, app_deployments=['gcore', 'akamai'], check=True)
     assert result['changed'] is True
-    assert result['app'] == {'name': 'Ramen', 'label': 'Ramen', 'maxBuilds': 3, 'deployments': ['gcore', 'akamai']}
+    # the complete new app, with the Edge's defaults (docs/api-assumptions.md, section 18)
+    assert result['app'] == {'name': 'Ramen', 'label': 'Ramen', 'maxBuilds': 3, 'deployments': ['gcore', 'akamai'], 'dxfName': '',
+                             'iCurBuild': 0, 'processing': False, 'exporting': False, 'deployed': [],
+                             'files': {'dxf': [], 'patches': {}}, 'sizeBytes': 0, 'status': 'ok'}
     assert edge.writes() == []
 
     # create

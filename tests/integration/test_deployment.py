@@ -64,7 +64,7 @@ def test_deployment_lifecycle(playbook, edge, fast_path):
     assert result['changed'] is True
     assert result['deployment'] == {'name': 'gcore[eu]', 'originPrefix': 'rockit', 'downloadAuth': {'type': 'gcore'},
                                     'origin': {'type': 's3', 'endpoint': 's3.eu-central-1.example.com', 'region': 'eu-central-1',
-                                               'bucket': 'games'}}
+                                               'bucket': 'games'}, 'status': 'ok', 'message': ''}
     assert edge.writes() == []
 
     # create

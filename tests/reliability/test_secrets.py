@@ -185,3 +185,54 @@ def test_no_secret_anywhere_at_vvvv(playbook, emulator_factory, tmp_path, fast_p
     assert '********' in run.stdout and '--- before' in run.stdout
     assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in run.stdout
     record_property('secrets_checked', len(secrets))
+
+
+# -- secrets inside the declarations of rockit_apply, rockit_validate and rockit_whoami, in failures before any request
+NESTED = {'n_pw': 'nested-pw-Gh5Jk8Lq', 'n_short': 'Sh0rt-Q', 'n_s3': 'nested-s3-Rt6Yu9Io', 'n_ns': 'nested-ns-Bn2Mv5Cx',
+          'n_dl': 'nested-dl-Zx8Cv1Bn', 'n_conn_pw': 'nested-conn-Lk4Jh7Gf', 'n_token': 'nested-token-Po3Iu6Yt'}
+HUMAN_OBJ = {'username': 'jdoe', 'email': 'jdoe@example.com', 'first_name': 'Jane', 'surname': 'Doe', 'password': '{{ n_pw }}'}
+DEP_OBJ = {'name': 'gcore', 'origin': dict(S3, access_key_id='AKIANESTED', secret_access_key='{{ n_s3 }}'),
+           'download_auth': {'type': 'gcore', 'key': '{{ n_dl }}'}}
+NS_OBJ = {'name': 'akamai', 'origin': {'type': 'netstorage', 'endpoint': 'ns.example.com', 'key_name': 'kn-nested', 'key': '{{ n_ns }}'}}
+
+
+def nested_cases():
+    """(name, module, options): each fails before its first request."""
+    return [
+        ('apply misspelt option', 'rockit_apply', {'kind': 'user', 'objets': [HUMAN_OBJ]}),
+        ('apply wrong kind', 'rockit_apply', {'kind': 'users', 'objects': [HUMAN_OBJ, DEP_OBJ]}),
+        ('apply connection option in an object', 'rockit_apply',
+         {'kind': 'user', 'objects': [HUMAN_OBJ, dict(HUMAN_OBJ, username='jdoe2', edge_password='{{ n_conn_pw }}')]}),
+        ('apply token in a deployment', 'rockit_apply', {'kind': 'deployment', 'objects': [dict(DEP_OBJ, edge_token='{{ n_token }}'), NS_OBJ]}),
+        ('apply one invalid object', 'rockit_apply',
+         {'kind': 'user', 'objects': [HUMAN_OBJ, dict(HUMAN_OBJ, username='jdoe2', password='{{ n_short }}')]}),
+        ('apply objects of the wrong type', 'rockit_apply', {'kind': 'deployment', 'objects': '{{ [n_s3, n_ns] }}'}),
+        ('validate misspelt option', 'rockit_validate', {'declaration': {'rockit_user': [HUMAN_OBJ]}}),
+        ('validate connection option', 'rockit_validate',
+         {'declarations': {'rockit_deployment': [DEP_OBJ, dict(NS_OBJ, edge_password='{{ n_conn_pw }}')]}}),
+        ('validate invalid', 'rockit_validate',
+         {'declarations': {'rockit_user': [dict(HUMAN_OBJ, password='{{ n_short }}')], 'rockit_deployment': [DEP_OBJ]}}),
+        ('validate unknown module', 'rockit_validate', {'declarations': {'rockit_users': [HUMAN_OBJ], 'rockit_deployment': [NS_OBJ]}}),
+        ('whoami invalid', 'rockit_whoami', {'declarations': {'rockit_user': [dict(HUMAN_OBJ, password='{{ n_short }}', edge_token='{{ n_token }}')]}}),
+    ]
+
+
+@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
+def test_nested_secrets_are_masked_in_every_failure_at_vvvv(playbook, edge, tmp_path, fast_path):
+    variables = tmp_path / 'nested_secrets.yml'
+    variables.write_text(yaml.safe_dump(NESTED))
+    tasks_ = [{'name': name, 'rockitplay.edge.' + module: options, 'ignore_errors': True} for name, module, options in nested_cases()]
+    play = [{'hosts': 'localhost', 'gather_facts': False, 'vars_files': [str(variables)], 'tasks': tasks_}]
+    run = playbook(yaml.safe_dump(play), edge, verbosity=4, diff=True, fast_path=fast_path)
+    assert run.rc == 0, run
+    for name, _module, _options in nested_cases():
+        assert run.status(name) == 'failed', name
+        invocation = run.result(name).get('invocation', {}).get('module_args', {})
+        for option in ('objects', 'objets', 'declarations', 'declaration'):
+            assert invocation.get(option, 'NOT_SHOWN (may hold secrets)') == 'NOT_SHOWN (may hold secrets)', (name, invocation)
+    leaks = ['stdout: %s' % key for key, value in NESTED.items() if value in run.stdout]
+    leaks += ['stderr: %s' % key for key, value in NESTED.items() if value in run.stderr]
+    leaks += ['result of %s: %s' % (r['task'], key) for r in run.results for key, value in NESTED.items() if value in repr(r['result'])]
+    assert not leaks, '\n'.join(leaks)
+    assert edge.requests() == []   # every case failed before its first request
+    assert 'connection options belong to the task' in run.stdout and 'value of kind must be one of' in run.stdout

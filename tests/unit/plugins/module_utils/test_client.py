@@ -134,7 +134,14 @@ def test_error_message_names_status_error_and_what_to_do(make_client, fake):
     with pytest.raises(ApiError) as info:
         make_client().request('POST', '/be/v1/roles', {})
     msg = str(info.value)
-    assert 'POST /be/v1/roles' in msg and 'HTTP 403 forbidden' in msg and 'Grant the permission roles.create' in msg
+    # one sentence each: the Edge's message names the permission, the hint only says what to do about it
+    assert msg == ('ROCKIT Edge request POST /be/v1/roles failed: HTTP 403 forbidden: missing permission roles.create. '
+                   'Grant it to one of the roles of the user the play authenticates as.')
+    fake.add('POST', '/be/v1/apps', status=403, body={'status': 'failed', 'error': 'forbidden', 'message': 'Forbidden.',
+                                                      'permission': 'apps.create'})
+    with pytest.raises(ApiError) as info:
+        make_client().request('POST', '/be/v1/apps', {})
+    assert 'Forbidden. Grant the permission apps.create to one of the roles' in str(info.value)
 
 
 def test_html_and_malformed_bodies(make_client, fake):

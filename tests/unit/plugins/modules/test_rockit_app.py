@@ -74,7 +74,10 @@ def test_check_mode_predicts_and_writes_nothing(fake, monkeypatch):
     fake.add('GET', '/be/v1/apps/Sushi', status=404, body=NOT_FOUND)
     result = run(fake, monkeypatch, check_mode=True, name='Sushi', label='Sushibar', deployments=['gcore'])
     assert result['changed'] is True and fake.writes() == []
-    assert result['app'] == {'name': 'Sushi', 'label': 'Sushibar', 'maxBuilds': 5, 'deployments': ['gcore']}
+    # the complete new app, with the Edge's defaults (docs/api-assumptions.md, section 10 "New app")
+    assert result['app'] == {'name': 'Sushi', 'label': 'Sushibar', 'maxBuilds': 5, 'deployments': ['gcore'], 'dxfName': '',
+                             'iCurBuild': 0, 'processing': False, 'exporting': False, 'deployed': [],
+                             'files': {'dxf': [], 'patches': {}}, 'sizeBytes': 0, 'status': 'ok'}
 
 
 @pytest.mark.parametrize('args, fragment', [

@@ -37,7 +37,9 @@ def test_check_mode_sends_nothing_and_warns_about_a_missing_app(fake, monkeypatc
 
 
 @pytest.mark.parametrize('args, fragment', [
-    ({'url': 'ftp://builds.example.com/x.tar'}, 'url: the value is not an http or https URL'),
+    ({'url': 'ftp://builds.example.com/x.tar'}, 'url: the URL is not an http or https URL'),
+    ({'url': 'https://user:pw@builds.example.com/x.tar'}, 'url: the URL carries a user name or password'),
+    ({'url': 'https://builds.example.com:123456/x.tar'}, 'url: the port of the URL is not a port from 1 to 65535'),
     ({'url': 'builds.example.com/x.tar'}, 'url:'),
     ({'app_name': 'Sushi Bar'}, 'app_name'),
     ({'size': 0}, 'size: 0'),
@@ -86,5 +88,9 @@ def test_wait_fails_on_a_failed_step_by_default(fake, monkeypatch):
 def test_wait_timeout_keeps_the_build(fake, monkeypatch):
     fake.add('POST', '/be/v1/builds', body={'status': 'success', 'build': BUILD})
     fake.add('GET', '/be/v1/tasks', body=listing(task('dltar', 'running')), times=-1)
+    fake.add('GET', '/be/v1/apps/Sushi', body={'status': 'success', 'app': {'name': 'Sushi', 'processing': True}})
     result = run(fake, monkeypatch, sleeps=[], wait=True, wait_timeout=0)
     assert result['failed'] and 'Timed out after 0 seconds' in result['msg'] and result['build'] == BUILD
+    # as documented: the build's app, still processing while a step is pending; and the import was a change
+    assert result['processing_apps'] == ['Sushi'] and result['changed'] is True
+    assert 'The Edge is still processing a build of app Sushi' in result['msg']

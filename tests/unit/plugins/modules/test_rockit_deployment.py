@@ -72,8 +72,10 @@ def test_check_mode_on_create_writes_nothing(fake, monkeypatch):
     fake.add('GET', '/be/v1/deployments/gcore', status=404, body=NOT_FOUND)
     result = run(fake, monkeypatch, check_mode=True, name='gcore', origin=S3)
     assert result['changed'] is True and fake.writes() == []
+    # the complete new deployment, with the Edge's defaults (docs/api-assumptions.md, section 6)
     assert result['deployment'] == {'name': 'gcore', 'origin': {'type': 's3', 'endpoint': 's3.eu-central-1.example.com',
-                                                                'region': 'eu-central-1', 'bucket': 'games'}}
+                                                                'region': 'eu-central-1', 'bucket': 'games'},
+                                    'originPrefix': '', 'downloadAuth': None, 'status': 'ok', 'message': ''}
 
 
 @pytest.mark.parametrize('args, fragment', [

@@ -25,7 +25,7 @@ def test_create_sends_exact_payload_and_returns_secret(fake, monkeypatch, tmp_pa
     fake.add('GET', '/be/v1/subscriptions/deployWebhook', status=404, body=NOT_FOUND)
     fake.add('POST', '/be/v1/subscriptions', body={'status': 'success', 'secret': 'sig-secret-1', 'subscription': HOOK})
     result = sub(fake, monkeypatch, secret_file=str(secret_file), **ARGS)
-    assert fake.writes()[0]['body'] == {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['error', 'end'], 'type': 'webhook',
+    assert fake.writes()[0]['body'] == {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['end', 'error'], 'type': 'webhook',
                                         'webhook': {'url': 'https://hooks.example.com/a'}}
     assert result['changed'] is True and result['secret'] == 'sig-secret-1'
     assert 'sig-secret-1' not in json.dumps(dict((k, v) for k, v in result.items() if k != 'secret'))
@@ -67,6 +67,14 @@ def test_change_replaces_and_returns_new_secret(fake, monkeypatch):
         'after': {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['end'], 'type': 'slack', 'slack': {'channelId': '#ops'}}}
 
 
+def test_a_replacement_whose_create_is_refused_still_reports_the_deletion(fake, monkeypatch):
+    fake.add('GET', '/be/v1/subscriptions/deployWebhook', body={'status': 'success', 'subscription': HOOK})
+    fake.add('DELETE', '/be/v1/subscriptions/deployWebhook', body={'status': 'success', 'message': 'deleted'})
+    fake.add('POST', '/be/v1/subscriptions', status=400, body={'status': 'failed', 'error': 'invalid-param', 'message': 'no'})
+    result = sub(fake, monkeypatch, name='deployWebhook', sender='deploy', events=['end'], slack_channel='#ops')
+    assert result['failed'] and result['changed'] is True and result['api_status'] == 400
+
+
 def test_check_mode_replacement_predicts_without_writing(fake, monkeypatch):
     fake.add('GET', '/be/v1/subscriptions/deployWebhook', body={'status': 'success', 'subscription': HOOK})
     result = sub(fake, monkeypatch, check=True, name='deployWebhook', sender='deploy', events=['end'], slack_channel='#ops')
@@ -90,6 +98,9 @@ def test_delete_and_delete_again(fake, monkeypatch):
     (dict(ARGS, webhook_url='https:///nohost'), 'is not an http or https URL'),
     (dict(ARGS, webhook_url='https://hooks.example.com/a b'), 'is not an http or https URL'),
     (dict(ARGS, webhook_url='javascript:alert(1)'), 'is not an http or https URL'),
+    (dict(ARGS, webhook_url='https://user:hunter22@hooks.example.com/a'), 'webhook_url: the URL carries a user name or password'),
+    (dict(ARGS, webhook_url='https://hooks.example.com:123456/a'), 'port of'),
+    (dict(ARGS, webhook_url='https://[2001:db8::1]/a'), 'is an IPv6 address'),
     (dict(name='s1', sender='deploy', events=['end'], slack_channel='#Upper'), "slack_channel: '#Upper' is not a Slack channel"),
     (dict(name='s1', sender='deploy', events=['end'], slack_channel='general'), 'is not a Slack channel'),
     (dict(name='s1', sender='deploy', events=['end'], slack_channel='#' + 'a' * 81), 'is not a Slack channel'),

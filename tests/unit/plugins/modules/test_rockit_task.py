@@ -130,3 +130,14 @@ def test_retry_conflict_explains_what_can_be_retried(fake, monkeypatch):
     fake.add('POST', '/be/v1/trigger', status=409, body={'status': 'failed', 'error': 'conflict', 'message': 'not the failed step'})
     result = run(fake, monkeypatch, retry=True)
     assert result['failed'] and 'Only the newest failed task of a build can be retried' in result['msg']
+    assert result['changed'] is False
+
+
+def test_expire_then_refused_retry_still_reports_the_change(fake, monkeypatch):
+    fake.add('GET', PATH, body=current(status='running'))
+    fake.add('PATCH', '/be/v1/tasks', body=current(acknowledged=True, expired=True, status='failed'))
+    fake.add('POST', '/be/v1/trigger', status=409, body={'status': 'failed', 'error': 'conflict', 'message': 'app is processing'})
+    result = run(fake, monkeypatch, expired=True, retry=True)
+    assert result['failed'] and result['changed'] is True and result['api_status'] == 409
+    assert 'The task was expired before the retry was refused.' in result['msg']
+    assert [w['method'] for w in fake.writes()] == ['PATCH', 'POST']

@@ -202,9 +202,10 @@ def test_wait_polls_quietly_until_tasks_are_final_and_the_app_is_idle(fake, monk
 def test_wait_times_out_listing_the_pending_tasks(fake, monkeypatch):
     pending = [task('dltar', 'running'), task('dltar', 'pending', group='exampleorg-sushi-0003')]
     fake.add('GET', '/be/v1/tasks', body=listing(*pending), times=-1)
+    fake.add('GET', '/be/v1/apps/Sushi', body={'status': 'success', 'app': {'name': 'Sushi', 'processing': True}})
     sleeps = []
     result = run(fake, monkeypatch, sleeps=sleeps, app_name='Sushi', wait=True, wait_timeout=12, wait_sleep=5)
-    assert result['failed']
+    assert result['failed'] and result['processing_apps'] == ['Sushi']
     assert result['msg'].startswith('Timed out after 12 seconds (wait_timeout) waiting for the tasks. Still pending: '
                                     '%s (running), %s (pending).' % (pending[0]['name'], pending[1]['name']))
     assert sleeps == [5, 5, 2] and result['pending'] == [t['name'] for t in pending]
