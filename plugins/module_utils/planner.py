@@ -571,7 +571,7 @@ def required_permissions(plan, username, requires=()):
     for permission in requires:
         required.setdefault(permission, set()).add('the run')
     for kind in ORDER:
-        part = plan['kinds'][kind]
+        part = plan['kinds'][PLURAL[kind]]
         res = KINDS[kind][2]
         if part['declared'] or part.get('prune'):
             need(res, 'read', 'read the %s' % PLURAL[kind])

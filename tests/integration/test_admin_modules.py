@@ -1,10 +1,7 @@
 """rockit_org, rockit_api_key and rockit_edge_info against the emulator, on both execution paths."""
 import pytest
 
-from test_auth import emulator_supports  # pylint: disable=import-error
-
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(not emulator_supports('--admin-token'), reason='this emulator has no --admin-token option')]
+pytestmark = pytest.mark.integration
 
 ADMIN_TOKEN = 'test-admin-token'
 PATHS = pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])

@@ -6,10 +6,7 @@ import stat
 import pytest
 import yaml
 
-from test_auth import emulator_supports  # pylint: disable=import-error
-
-pytestmark = [pytest.mark.integration,
-              pytest.mark.skipif(not emulator_supports('--admin-token'), reason='this emulator has no --admin-token option')]
+pytestmark = pytest.mark.integration
 
 ADMIN_TOKEN = 'test-admin-token'
 ORG = 'EnvStudio'
@@ -46,8 +43,6 @@ def recap_changed(run):
 def admin_edge(request, emulator_factory):
     args = ['--admin-token', ADMIN_TOKEN]
     if request.param:
-        if not emulator_supports('--release'):
-            pytest.skip('this emulator has no --release option')
         args += ['--release', request.param]
     emu = emulator_factory(*args)
     emu.reset()
