@@ -31,6 +31,7 @@ from ansible_collections.rockitplay.edge.plugins.module_utils.keys_file import K
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleDef, ModuleFailure
 from ansible_collections.rockitplay.edge.plugins.module_utils.subscription import aggregate
 from ansible_collections.rockitplay.edge.plugins.module_utils.validate import SECRET_OPTION_NAMES
+from ansible_collections.rockitplay.edge.plugins.module_utils.whoami import effective_permissions, require
 
 # The kinds in dependency order (deletions run in the reverse order), by the names of the role's lists.
 ORDER = ('deployment', 'role', 'user', 'app', 'subscription')
@@ -534,6 +535,20 @@ def run_plan(ctx):
                           allow_content_loss=p['prune_allow_content_loss'], protected_users=p['protected_users'] or (),
                           list_kinds=[SINGULAR[k] for k in kinds] if kinds is not None else None,
                           fail_on_refusal=p['fail_on_refusal'])
+    username = p.get('edge_username') or getattr(ctx.client, 'username', None)
+    preflight = None
+    if p['preflight'] and not username:
+        ctx.warn('The permission pre-flight was skipped: it needs the name of the user the play authenticates as '
+                 '(edge_username, ROCKIT_USERNAME), which a token alone does not tell.')
+    elif p['preflight']:
+        # The user's effective permissions, read once; the reads the plan needs are checked before it reads.
+        user, dummy, permissions = effective_permissions(ctx.client, username)
+        preflight = (user, permissions)
+        reads = {}
+        for kind in ORDER:
+            if declarations[PLURAL[kind]] or options.prune[kind]:
+                reads.setdefault('%s.read' % KINDS[kind][2].permission, set()).add('read the %s' % PLURAL[kind])
+        require(reads, user, permissions, username)
     try:
         plan = make_plan(ctx, declarations, options)
     except PlanError as exc:
@@ -548,11 +563,10 @@ def run_plan(ctx):
         except KeysFileError as exc:
             raise ModuleFailure('api_keys_file: %s Nothing was sent.' % exc, plan=plan)
     plan['organisation'] = p['edge_org']
-    if p['preflight']:
+    if preflight is not None:
         # Before the first write: a run that would meet a 403 half-way stops here, naming what to grant.
-        from ansible_collections.rockitplay.edge.plugins.module_utils.whoami import require  # pylint: disable=import-outside-toplevel
-        username = p.get('edge_username') or getattr(ctx.client, 'username', None)
-        require(ctx, required_permissions(plan, username, p['requires'] or ()), username)
+        user, permissions = preflight
+        require(required_permissions(plan, username, p['requires'] or ()), user, permissions, username)
     return {'changed': False, 'plan': plan, 'drift': bool(plan['drift']), 'started': round(started, 3)}
 
 

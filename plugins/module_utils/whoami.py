@@ -198,15 +198,13 @@ def lacking_message(username, missing):
                 'it' if len(missing) == 1 else 'them'))
 
 
-def require(ctx, required, username):
-    """Fail before any write when the authenticated user lacks a permission of ``required`` (permission -> whys)."""
-    user, dummy, permissions = effective_permissions(ctx.client, username)
+def require(required, user, permissions, username):
+    """Fail before any write when ``user`` (with its effective ``permissions``) lacks one of ``required`` (permission -> whys)."""
     has = set(granted(permissions))
     missing = dict((perm, sorted(whys)) for perm, whys in required.items() if perm not in has)
     if missing:
         raise ModuleFailure(lacking_message(user.get(specs.USER.id_field, username), missing),
                             required=dict((k, sorted(v)) for k, v in required.items()), missing=missing)
-    return permissions
 
 
 WHOAMI_MODULE = ModuleDef(

@@ -147,6 +147,26 @@ options:
         (with the module's reason) when it is.
     type: bool
     default: true
+  preflight:
+    description:
+      - Check that the user the task authenticates as has every permission the plan needs, before anything is written:
+        first the read of each planned kind (before the plan reads), then create, update or delete for exactly the
+        objects the plan changes (the same check as M(rockitplay.edge.rockit_whoami)).
+      - It reads the user and its roles, which needs C(beUsers.read) and C(roles.read); a missing permission fails the
+        task naming it and the objects that need it. A user may change its own profile and password without
+        C(beUsers.update).
+      - Skipped with a warning when the user's name is not known (a token without O(edge_username)).
+    type: bool
+    default: false
+    version_added: 1.0.0
+  requires:
+    description:
+      - Further permissions the run needs (C(resource.operation), for example C(tasks.read) to wait for pipelines), checked
+        with O(preflight).
+    type: list
+    elements: str
+    default: []
+    version_added: 1.0.0
   api_keys_file:
     description:
       - The API keys file that will receive the keys of new machine users (see M(rockitplay.edge.rockit_apply)). When a
