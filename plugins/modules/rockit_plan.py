@@ -158,7 +158,6 @@ options:
       - Skipped with a warning when the user's name is not known (a token without O(edge_username)).
     type: bool
     default: false
-    version_added: 1.0.0
   requires:
     description:
       - Further permissions the run needs (C(resource.operation), for example C(tasks.read) to wait for pipelines), checked
@@ -166,7 +165,6 @@ options:
     type: list
     elements: str
     default: []
-    version_added: 1.0.0
   api_keys_file:
     description:
       - The API keys file that will receive the keys of new machine users (see M(rockitplay.edge.rockit_apply)). When a
