@@ -49,7 +49,7 @@ options:
         other modules do not send it.
       - If not set, the environment variable E(ROCKIT_ADMIN_TOKEN) is used.
     type: str
-    version_added: 1.1.0
+    version_added: 1.0.0
   rate_limit:
     description:
       - The most requests per second one task sends to the Edge, shared by all its concurrent requests. V(0) is no limit.
@@ -58,7 +58,7 @@ options:
         O(edge_admin_token)), otherwise no limit. A C(429) answer always slows the task down and is retried as
         O(retries) and O(max_retry_wait) allow.
     type: float
-    version_added: 1.1.0
+    version_added: 1.0.0
   validate_certs:
     description:
       - Whether to check the Edge's TLS certificate. Only turn this off for tests.

@@ -5,7 +5,7 @@
 DOCUMENTATION = r'''
 name: rockit
 short_description: Read ROCKIT Edge objects and task status inline in templates
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Reads deployments, roles, users, apps, event subscriptions or processing tasks of a ROCKIT Edge organisation while a
     template is rendered, with the code of the matching info module (M(rockitplay.edge.rockit_app_info),

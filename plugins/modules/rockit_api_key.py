@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_api_key
 short_description: Create, rotate and revoke API keys of ROCKIT Edge users
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates an API key for a machine user (or for the authenticated user), rotates it, or revokes it, and keeps the keys
     in an API keys file (organisation -> user -> key, mode 0600, merged under a lock and replaced atomically, so plays on

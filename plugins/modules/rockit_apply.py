@@ -67,7 +67,7 @@ options:
         the display).
       - Written on the host that runs the task (the controller with a local connection). Not written in check mode.
     type: path
-    version_added: 1.1.0
+    version_added: 1.0.0
 extends_documentation_fragment:
   - rockitplay.edge.connection
   - rockitplay.edge.attributes

@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_edge_info
 short_description: What a ROCKIT Edge is - release, versions, health, login flow and rate limit
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - With the admin token O(edge_admin_token), reads the Edge's versions and release (C(GET /srv/v1/versions), the
     C(/adm/v1) routes before release 153) and its health (C(POST /srv/v1/ping)), and reports the login flow and the

@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_export
 short_description: Export a ROCKIT Edge organisation as the variables of the bootstrap role
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Reads every deployment, role, user and machine user, app and event subscription of the organisation (or the kinds
     in O(kinds)) and returns them - and with O(dest) writes them as a vars file - in exactly the format of the role

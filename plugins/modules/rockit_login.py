@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_login
 short_description: Log in to a ROCKIT Edge once and hand back a token for edge_token
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Logs in with O(edge_org), O(edge_username) and O(edge_password) (the 2026 flow, or the 2025 flow where the Edge
     speaks it) and returns the access token, to be given to later tasks as O(edge_token), and the refresh token that

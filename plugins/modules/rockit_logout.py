@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_logout
 short_description: End a ROCKIT Edge session, so that no refresh token is left behind
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Ends a login made with M(rockitplay.edge.rockit_login) (C(POST /be/v1/logout)) by its O(refresh_token), or by the
     access token O(edge_token); the refresh token and every access token of that login stop working.

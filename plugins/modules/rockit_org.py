@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_org
 short_description: Create or delete a ROCKIT Edge organisation with its primary administrator
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Creates an organisation together with its primary administrator (a user with a password and no API key, member of
     the role C(Administrators)), or deletes an organisation with everything in it, through the Edge's admin API.

@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_plan
 short_description: Check a whole organisation's declaration and plan what applying it would change
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Takes the declared deployments, roles, users, apps and subscriptions (each item the options of its module, as the
     role C(rockitplay.edge.bootstrap) takes them) and compares them with the Edge, kind by kind in dependency order.

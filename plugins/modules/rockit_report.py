@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_report
 short_description: Write a drift report or a run report as JSON, Markdown and JUnit XML
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - From a plan of M(rockitplay.edge.rockit_plan) alone, a drift report - what is missing on the Edge, what differs
     (field by field, declared and actual), what is on the Edge but not declared (extra), and what cannot be compared

@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_whoami
 short_description: The user a play authenticates as, its roles and permissions; check a run's permissions before it writes
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Reads the user the play authenticates as (O(edge_username)), its roles and its effective permissions, the CRUDX bitmask
     per resource (the bitwise OR over its roles; create 1, read 2, update 4, delete 8, execute 16).
