@@ -149,7 +149,7 @@ options:
     default: true
   preflight:
     description:
-      - Check that the user the task authenticates as has every permission the plan needs, before anything is written:
+      - Check that the user the task authenticates as has every permission the plan needs, before anything is written;
         first the read of each planned kind (before the plan reads), then create, update or delete for exactly the
         objects the plan changes (the same check as M(rockitplay.edge.rockit_whoami)).
       - It reads the user and its roles, which needs C(beUsers.read) and C(roles.read); a missing permission fails the
