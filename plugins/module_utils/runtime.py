@@ -17,6 +17,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, ConfigError, connection_argument_spec, get_client,
 )
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import EdgeFailure
 
 
 class ModuleFailure(Exception):
@@ -102,6 +103,11 @@ def execute(definition, ctx):
         raise ModuleFailure(str(exc), api_status=exc.status, api_error=exc.error, api_method=exc.method, api_path=exc.path)
     except ConfigError as exc:
         raise ModuleFailure(str(exc))
+    except EdgeFailure as exc:
+        # One-time secrets issued on the way stay in the (hidden) result.
+        details = dict(exc.details)
+        details.update((key, value) for key, value in exc.extras.items() if key in definition.secret_results and value)
+        raise ModuleFailure(exc.msg, **details)
     except ModuleFailure:
         raise
     except Exception as exc:  # pylint: disable=broad-except
