@@ -28,7 +28,8 @@ COLLECTIONS = ("roles", "users", "apps", "deployments", "subscriptions", "tasks"
 def start() -> tuple[subprocess.Popen, str]:
     """The emulator process and its base URL."""
     proc = subprocess.Popen([sys.executable, EMULATOR, "--host", "127.0.0.1", "--port", "0", "--quiet",
-                             "--step-seconds", "0"], stdout=subprocess.PIPE, text=True)
+                             "--step-seconds", "0", "--admin-api-key", "rockit-demo-api-key"],
+                            stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline().strip()
     if not line.startswith("listening on "):
         proc.kill()

@@ -18,7 +18,7 @@ BIN = os.path.dirname(sys.executable)
 
 def start_emulator():
     proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'emulator', 'edge_emulator.py'), '--host', '127.0.0.1',
-                             '--port', '0'], stdout=subprocess.PIPE, text=True)
+                             '--port', '0', '--admin-api-key', 'rockit-demo-api-key'], stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline().strip()
     if not line.startswith('listening on '):
         proc.kill()

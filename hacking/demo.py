@@ -13,7 +13,8 @@ PLAYBOOK = os.path.join(ROOT, 'playbooks', 'bootstrap.yml')
 
 def main():
     emulator = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'emulator', 'edge_emulator.py'),
-                                 '--host', '127.0.0.1', '--port', '0', '--fixtures', 'docs'],
+                                 '--host', '127.0.0.1', '--port', '0', '--fixtures', 'docs',
+                                 '--admin-api-key', 'rockit-demo-api-key'],
                                 stdout=subprocess.PIPE, text=True)
     try:
         line = emulator.stdout.readline().strip()

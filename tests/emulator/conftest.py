@@ -17,7 +17,7 @@ if HERE not in sys.path:
 
 # pylint: disable=wrong-import-position
 import edge_emulator  # noqa: E402
-from emu_testlib import START_EPOCH, Api  # noqa: E402
+from emu_testlib import API_KEY, START_EPOCH, Api  # noqa: E402
 
 
 def pytest_configure(config):
@@ -27,9 +27,13 @@ def pytest_configure(config):
 
 @pytest.fixture
 def make_api():
-    """Build an in-process emulator with a frozen clock (``clock_speed=0``) starting at START."""
+    """Build an in-process emulator with a frozen clock (``clock_speed=0``) starting at START.
+
+    The primary administrator holds the API key ``API_KEY`` (``--admin-api-key``) unless a test
+    passes ``admin_api_key=None``.
+    """
     def factory(**config) -> Api:
-        settings = {"quiet": True, "clock_speed": 0.0, "start_time": START_EPOCH}
+        settings = {"quiet": True, "clock_speed": 0.0, "start_time": START_EPOCH, "admin_api_key": API_KEY}
         settings.update(config)
         return Api(edge_emulator.create_app(settings))
     return factory
@@ -53,7 +57,7 @@ def live():
     servers = []
 
     def factory(**config):
-        settings = {"quiet": True, "port": 0, "host": "127.0.0.1"}
+        settings = {"quiet": True, "port": 0, "host": "127.0.0.1", "admin_api_key": API_KEY}
         settings.update(config)
         app = edge_emulator.create_app(settings)
         server = edge_emulator.make_http_server(app)

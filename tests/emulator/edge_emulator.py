@@ -30,6 +30,7 @@ from werkzeug.wsgi import LimitedStream  # noqa: E402
 import emu_api  # noqa: E402
 import emu_control  # noqa: E402
 import emu_openapi  # noqa: E402
+import emu_release  # noqa: E402
 from emu_core import EmulatorConfig  # noqa: E402
 from emu_state import State  # noqa: E402
 
@@ -47,7 +48,7 @@ def create_app(config=None) -> flask.Flask:
     emu_control.register_upload(app, state)
     if config.control:
         emu_control.register_control(app, state, faults, log)
-    spec = emu_openapi.document()
+    spec = emu_openapi.document(config.release)
     app.add_url_rule("/openapi.json", "openapi", lambda: emu_api.json_response(200, spec), methods=["GET"])
     app.wsgi_app = emu_control.EmulatorMiddleware(app.wsgi_app, state, faults, log)
     if config.quiet:
@@ -67,8 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     add("--port", type=int, default=defaults.port, help="port to listen on; 0 picks a free port")
     add("--org", default=defaults.org, help="name of the initial organisation")
     add("--admin-user", default=defaults.admin_user, help="primary administrator of the initial organisation")
-    add("--admin-api-key", default=defaults.admin_api_key, help="API key of the primary administrator")
+    add("--admin-api-key", default=defaults.admin_api_key, metavar="KEY",
+        help="an API key the primary administrator created (as with POST /be/v1/apikeys); by default the "
+             "administrator has a password and no API key, as on a real Edge")
     add("--admin-password", default=defaults.admin_password, help="password of the primary administrator")
+    add("--admin-token", default=defaults.admin_token, metavar="TOKEN",
+        help="the installation's static admin token for the admin API (/adm/v1) and the service routes (/srv/v1); "
+             "without it they answer 401")
+    add("--release", type=int, default=defaults.release, choices=emu_release.RELEASES, metavar="N",
+        help="Edge release %d-%d whose behaviour to emulate (login flow, firewall, rate limits, routes)"
+             % (emu_release.OLDEST, emu_release.NEWEST))
     add("--db", default=None, metavar="PATH", help="SQLite file that keeps the state across restarts "
                                                    "(default: in memory)")
     add("--fixtures", choices=["docs", "none"], default="none",

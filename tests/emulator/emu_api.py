@@ -18,11 +18,12 @@ from typing import Any, Callable
 import flask
 import werkzeug.exceptions
 
+import emu_release
 import emu_schemas as S
 from emu_core import OPERATION_BITS, RESOURCE_MAX, ApiError, conflict, invalid, iso, missing, not_found, parse_datetime
 from emu_core import describe, validate
 from emu_pipeline import UPLOAD_TTL, fetch_url
-from emu_state import ADMIN_ROLE, TOKEN_HEADER, secret_hash, unauthorized
+from emu_state import ADMIN_ROLE, ADMIN_TOKEN_HEADER, TOKEN_HEADER, secret_hash, unauthorized
 from emu_store import Store
 
 WAF_NOT_FOUND = {"code": 404, "message": "Not Found"}
@@ -366,13 +367,13 @@ def create_user(ctx: Ctx) -> dict:
     body = ctx.body
     roles = _canonical(ctx, ROLES, body["roles"], "roles")
     if "label" in body:
-        api_key = secrets.token_urlsafe(32)
         doc = _new_doc(ctx, USERS, body["username"], username=body["username"], type="machine", label=body["label"],
-                       roles=roles, _apiKeyHash=secret_hash(api_key), _passwordHash=None)
-        return {"user": render_user(ctx, ctx.store.put(ctx.org, "user", doc["username"], doc)), "apiKey": api_key}
+                       roles=roles, _apiKeys=[], _passwordHash=None)
+        api_key, entry = ctx.state.add_api_key(ctx.org, doc)
+        return {"user": render_user(ctx, doc), "apiKey": api_key, "apiKeyId": entry["id"]}
     doc = _new_doc(ctx, USERS, body["username"], username=body["username"], type="user", email=body["email"],
                    firstname=body["firstname"], surname=body["surname"], title=body.get("title", ""), roles=roles,
-                   _apiKeyHash=None, _passwordHash=secret_hash(body["password"]) if "password" in body else None)
+                   _apiKeys=[], _passwordHash=secret_hash(body["password"]) if "password" in body else None)
     return {"user": render_user(ctx, ctx.store.put(ctx.org, "user", doc["username"], doc))}
 
 
@@ -591,7 +592,7 @@ def trigger(ctx: Ctx) -> dict:
 
 
 def login(ctx: Ctx) -> dict:
-    """POST /be/v1/login: 2026 step 1 (user+password), 2026 step 2 (organisation) or 2025 (session)."""
+    """POST /be/v1/login (2026 flow, release 153 on): step 1 user and password, step 2 the organisation."""
     state, body = ctx.state, ctx.body
     if "orgSelectionToken" in body:
         entry = state.check_token(body["orgSelectionToken"], ("orgsel",))
@@ -599,21 +600,25 @@ def login(ctx: Ctx) -> dict:
         if org not in entry["orgs"] or state.org_doc(org) is None:
             raise unauthorized("The organisation selection token is not valid for '%s'." % body["orgName"])
         return state.token_pair(org, entry["user"])
-    if "orgName" in body:
-        org = Store.key(body["orgName"])
-        user = state.password_user(org, body["username"], body["password"]) if state.org_doc(org) else None
-        if user is None:
-            raise unauthorized("Invalid organisation, username or password.")
-        token = state.issue("session", state.config.session_ttl, org=org, user=user["username"],
-                            family=secrets.token_hex(8))
-        return {"sessionToken": token, "expiresIn": int(state.config.session_ttl),
-                "permissions": state.permissions(org, user)}
     orgs = state.login_orgs(body["username"], body["password"])
     if not orgs:
         raise unauthorized("Invalid username or password.")
     token = state.issue("orgsel", state.config.orgsel_ttl, user=body["username"], orgs=orgs)
     return {"orgs": [state.org_name(org) for org in orgs], "orgSelectionToken": token,
             "expiresIn": int(state.config.orgsel_ttl)}
+
+
+def login_2025(ctx: Ctx) -> dict:
+    """POST /be/v1/login (2025 flow, releases up to 152): organisation, user and password buy a session token."""
+    state, body = ctx.state, ctx.body
+    org = Store.key(body["orgName"])
+    user = state.password_user(org, body["username"], body["password"]) if state.org_doc(org) else None
+    if user is None:
+        raise unauthorized("Invalid organisation, username or password.")
+    token = state.issue("session", state.config.session_ttl, org=org, user=user["username"],
+                        family=secrets.token_hex(8))
+    return {"sessionToken": token, "expiresIn": int(state.config.session_ttl),
+            "permissions": state.permissions(org, user)}
 
 
 def refresh(ctx: Ctx) -> dict:
@@ -653,6 +658,121 @@ def auth(ctx: Ctx) -> dict:
 
 
 # --------------------------------------------------------------------------------------------------
+# Handlers: API keys
+# --------------------------------------------------------------------------------------------------
+
+
+def _key_owner(ctx: Ctx, username: str | None) -> dict:
+    """The user whose keys a request manages (a private copy): the caller, or another user (beUsers.update)."""
+    if username is None or Store.key(username) == Store.key(ctx.user["username"]):
+        return ctx.store.edit(ctx.org, "user", ctx.user["username"])
+    ctx.require("beUsers", "update")
+    return ctx.find(USERS, username, edit=True)
+
+
+def create_api_key(ctx: Ctx) -> dict:
+    """POST /be/v1/apikeys: a new key for the caller or (beUsers.update) another user; the secret once."""
+    user = _key_owner(ctx, ctx.body.get("username"))
+    api_key, entry = ctx.state.add_api_key(ctx.org, user)
+    return {"apiKey": api_key, "apiKeyId": entry["id"], "username": user["username"], "created": iso(entry["created"])}
+
+
+def delete_api_keys(ctx: Ctx) -> dict:
+    """DELETE /be/v1/apikeys?username=...: every key of a user (default: the caller)."""
+    user = _key_owner(ctx, ctx.query.get("username"))
+    count = len(user.get("_apiKeys", ()))
+    user["_apiKeys"] = []
+    ctx.store.put(ctx.org, "user", user["username"], user)
+    return {"deleted": count}
+
+
+def delete_api_key(ctx: Ctx, apiKeyId: str) -> dict:  # pylint: disable=invalid-name
+    """DELETE /be/v1/apikeys/{apiKeyId}: one key, found among the keys of the caller's organisation."""
+    owner = next((user for user in ctx.store.docs(ctx.org, "user")
+                  if any(entry["id"] == apiKeyId for entry in user.get("_apiKeys", ()))), None)
+    if owner is None:
+        raise not_found("API key", apiKeyId)
+    user = _key_owner(ctx, owner["username"])
+    user["_apiKeys"] = [entry for entry in user["_apiKeys"] if entry["id"] != apiKeyId]
+    ctx.store.put(ctx.org, "user", user["username"], user)
+    return {"message": "API key '%s' of user '%s' deleted." % (apiKeyId, user["username"])}
+
+
+# --------------------------------------------------------------------------------------------------
+# Handlers: organisations (admin API) and service routes
+# --------------------------------------------------------------------------------------------------
+
+
+def render_org(ctx: Ctx, doc: dict) -> dict:  # pylint: disable=unused-argument
+    """An organisation as the admin API shows it."""
+    return dict(name=doc["name"], adminUser=doc["adminUser"], adminEmail=doc["adminEmail"], **_times(doc))
+
+
+ORGS = Collection("org", "orgs", "org", "Organisation", "", "name", "orgName", S.NAME, S.ORG_OUT, render_org)
+
+
+def create_organisation(ctx: Ctx) -> dict:
+    """POST /adm/v1/orgs (and POST /be/v1/orgs up to release 158): the organisation and its primary administrator."""
+    body, state = ctx.body, ctx.state
+    if state.org_doc(body["name"]) is not None:
+        raise already_exists("Organisation", body["name"])
+    password = body.get("adminPassword") or secrets.token_urlsafe(12)
+    org = state.create_org(body["name"], body["adminUser"], None, password, email=body["adminEmail"],
+                           firstname=body.get("adminFirstname", "Primary"),
+                           surname=body.get("adminSurname", "Administrator"))
+    result = {"org": render_org(ctx, state.org_doc(org))}
+    if "adminPassword" not in body:
+        result["initialPassword"] = password
+    return result
+
+
+def list_organisations(ctx: Ctx) -> dict:
+    """GET /adm/v1/orgs (release 159 on)."""
+    return page(ctx, ORGS, ctx.store.docs("", "org"), lambda doc: [render_org(ctx, doc)])
+
+
+def get_organisation(ctx: Ctx, orgName: str) -> dict:  # pylint: disable=invalid-name
+    """GET /adm/v1/orgs/{orgName} (release 159 on)."""
+    doc = ctx.state.org_doc(orgName)
+    if doc is None:
+        raise not_found("Organisation", orgName)
+    return {"org": render_org(ctx, doc)}
+
+
+def delete_organisation(ctx: Ctx, orgName: str) -> dict:  # pylint: disable=invalid-name
+    """DELETE /adm/v1/orgs/{orgName}: the organisation and everything in it."""
+    doc = ctx.state.org_doc(orgName)
+    if doc is None:
+        raise not_found("Organisation", orgName)
+    ctx.state.delete_org(Store.key(doc["name"]))
+    return {"message": "Organisation '%s' deleted with everything in it." % doc["name"]}
+
+
+def delete_own_organisation(ctx: Ctx, orgName: str) -> dict:  # pylint: disable=invalid-name
+    """DELETE /be/v1/orgs/{orgName}?prune=true: the primary administrator deletes the caller's organisation."""
+    if Store.key(orgName) != ctx.org:
+        raise not_found("Organisation", orgName)
+    name = ctx.org_name()
+    if not ctx.user.get("_primary"):
+        raise ApiError("forbidden", "Only the primary administrator of organisation '%s' can delete it." % name)
+    if ctx.query["prune"] != "true" and not ctx.state.org_is_empty(ctx.org):
+        raise conflict("Organisation '%s' still holds objects besides its primary administrator and the role %s; "
+                       "delete them first or send prune=true." % (name, ADMIN_ROLE))
+    ctx.state.delete_org(ctx.org)
+    return {"message": "Organisation '%s' deleted with everything in it." % name}
+
+
+def versions(ctx: Ctx) -> dict:
+    """GET /srv/v1/versions (/adm/v1/versions in release 152)."""
+    return emu_release.versions(ctx.state.config.release)
+
+
+def ping(ctx: Ctx) -> dict:  # pylint: disable=unused-argument
+    """POST /srv/v1/ping (/adm/v1/ping before release 153)."""
+    return {"message": "pong"}
+
+
+# --------------------------------------------------------------------------------------------------
 # Route table
 # --------------------------------------------------------------------------------------------------
 
@@ -674,6 +794,12 @@ class Op:  # pylint: disable=too-many-instance-attributes
     headers: dict = dataclasses.field(default_factory=dict)
     errors: tuple = ()
     description: str = ""
+    admin: str | None = None
+    releases: tuple = (emu_release.OLDEST, emu_release.NEWEST)
+
+    def serves(self, release: int) -> bool:
+        """True when the route exists in this release."""
+        return self.releases[0] <= release <= self.releases[1]
 
     @property
     def path_params(self) -> list[str]:
@@ -684,7 +810,7 @@ class Op:  # pylint: disable=too-many-instance-attributes
     def statuses(self) -> list[int]:
         """Every status the operation can answer."""
         result = {200, 400}
-        if self.auth:
+        if self.auth or self.admin:
             result.add(401)
         if self.permission:
             result.add(403)
@@ -740,7 +866,8 @@ def collection_ops(col: Collection, create: tuple | None, patch: tuple | None, c
         handler, schema = create
         extra = create_extra or {}
         ops.append(Op("POST", base, handler, "Create a %s" % col.singular, tag,
-                      success(required=(col.singular,) + tuple(name for name in extra if name != "apiKey"),
+                      success(required=(col.singular,) + tuple(name for name in extra
+                                                               if name not in ("apiKey", "apiKeyId")),
                               **{col.singular: col.out_schema}, **extra),
                       (col.resource, "create"), body=schema, errors=(409,) + errors))
     if patch:
@@ -752,21 +879,36 @@ def collection_ops(col: Collection, create: tuple | None, patch: tuple | None, c
 
 
 TOKEN_PAIR_OUT = success(**S.TOKEN_PAIR)
+ORG_CREATE_OUT = success(required=("org",), org=S.ORG_OUT, initialPassword=S.string())
+VERSIONS_OUT = success(release=S.INTEGER, versions=S.obj({"edge": S.string(), "engine": S.string()}, ("edge", "engine")))
 TASK_ARRAY_FILTERS = {"status[]": S.array(S.string(enum=S.TASK_STATUSES)),
                       "taskTypes[]": S.array(S.string(enum=S.TASK_TYPES))}
+ADMIN_ONLY = dict(auth=False, admin=ADMIN_TOKEN_HEADER)
+SRV = (153, emu_release.NEWEST)
 ROUTES: list[Op] = [
-    Op("POST", "/be/v1/login", login, "Log in (2026: user+password, then organisation; 2025: session)", "auth",
-       S.LOGIN_OUT, auth=False, body=S.LOGIN, errors=(401,)),
+    Op("POST", "/be/v1/login", login, "Log in (2026 flow): user and password, then the organisation", "auth",
+       S.LOGIN_OUT, auth=False, body=S.LOGIN, errors=(401,), releases=(153, emu_release.NEWEST)),
+    Op("POST", "/be/v1/login", login_2025, "Log in (2025 flow): organisation, user and password", "auth",
+       S.LOGIN_2025_OUT, auth=False, body=S.LOGIN_2025, errors=(401,), releases=(emu_release.OLDEST, 152)),
     Op("POST", "/be/v1/refresh", refresh, "Rotate the refresh token", "auth", TOKEN_PAIR_OUT, auth=False,
-       body=S.EMPTY, headers={REFRESH_HEADER: True}, errors=(401,)),
+       body=S.EMPTY, headers={REFRESH_HEADER: True}, errors=(401,), releases=(153, emu_release.NEWEST)),
     Op("POST", "/be/v1/logout", logout, "Log out", "auth", success(), auth=False, body=S.EMPTY,
-       headers={REFRESH_HEADER: False, TOKEN_HEADER: False}, errors=(401,)),
+       headers={REFRESH_HEADER: False, TOKEN_HEADER: False}, errors=(401,), releases=(153, emu_release.NEWEST)),
     Op("POST", "/be/v1/auth", auth, "Exchange a 2025 session token for an auth token", "auth",
        success(beauthToken=S.string(), expiresIn=S.INTEGER), auth=False, body=S.EMPTY, headers={SESSION_HEADER: True},
-       errors=(401,)),
+       errors=(401,), releases=(emu_release.OLDEST, 152)),
+    Op("POST", "/be/v1/apikeys", create_api_key, "Create an API key (for the caller, or for another user)",
+       "apikeys", success(apiKey=S.string(), apiKeyId=S.string(), username=S.string(), created=S.DATE_TIME),
+       body=S.APIKEY_CREATE, errors=(403, 404, 409),
+       description="Another user's key needs beUsers.update. The secret is returned only here."),
+    Op("DELETE", "/be/v1/apikeys", delete_api_keys, "Delete every API key of a user (default: the caller)", "apikeys",
+       success(deleted=S.COUNT), query={"username": S.NAME}, errors=(403, 404),
+       description="Another user's keys need beUsers.update."),
+    Op("DELETE", "/be/v1/apikeys/{apiKeyId}", delete_api_key, "Delete one API key", "apikeys",
+       success(message=S.string()), errors=(403, 404), description="Another user's key needs beUsers.update."),
     *collection_ops(ROLES, (create_role, S.ROLE_CREATE), (patch_role, S.ROLE_PATCH, (409,))),
     *collection_ops(USERS, (create_user, S.USER_CREATE), (patch_user, S.USER_PATCH, (409,)),
-                    create_extra={"apiKey": S.string()}),
+                    create_extra={"apiKey": S.string(), "apiKeyId": S.string()}),
     *collection_ops(APPS, (create_application, S.APP_CREATE), (patch_app, S.APP_PATCH, ())),
     *collection_ops(DEPLOYMENTS, (create_deployment, S.DEPLOYMENT_CREATE), (patch_deployment, S.DEPLOYMENT_PATCH, ())),
     *collection_ops(SUBSCRIPTIONS, (create_subscription, S.SUBSCRIPTION_CREATE), None,
@@ -786,6 +928,34 @@ ROUTES: list[Op] = [
        S.obj({"status": S.string(enum=["success"]), "task": S.TASK_DETAILS, "message": S.string(),
               "uploadUrl": S.string(), "expiresIn": S.INTEGER}, ("status",)),
        ("tasks", "execute"), body=S.TRIGGER, errors=(404, 409)),
+    # organisations
+    Op("DELETE", "/be/v1/orgs/{orgName}", delete_own_organisation, "Delete the caller's organisation", "orgs",
+       success(message=S.string()), query={"prune": S.string(enum=["true", "false"], default="false")},
+       errors=(403, 404, 409),
+       description="Only the primary administrator. Without prune=true an organisation that holds anything besides "
+                   "its primary administrator and Administrators is 409 conflict."),
+    Op("POST", "/be/v1/orgs", create_organisation, "Create an organisation (the admin token in x-rockit-beauth-token)",
+       "orgs", ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), auth=False, admin=TOKEN_HEADER,
+       releases=(emu_release.OLDEST, 158)),
+    Op("POST", "/adm/v1/orgs", create_organisation, "Create an organisation with its primary administrator", "admin",
+       ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), **ADMIN_ONLY,
+       description="Without adminPassword the answer carries initialPassword, once."),
+    Op("GET", "/adm/v1/orgs", list_organisations, "List organisations", "admin",
+       success(totalCount=S.COUNT, orgs=S.array(S.ORG_OUT)), query=list_query(ORGS.sort), **ADMIN_ONLY,
+       releases=(159, emu_release.NEWEST)),
+    Op("GET", "/adm/v1/orgs/{orgName}", get_organisation, "Read one organisation", "admin", success(org=S.ORG_OUT),
+       errors=(404,), **ADMIN_ONLY, releases=(159, emu_release.NEWEST)),
+    Op("DELETE", "/adm/v1/orgs/{orgName}", delete_organisation, "Delete an organisation with everything in it",
+       "admin", success(message=S.string()), errors=(404,), **ADMIN_ONLY),
+    # service routes
+    Op("GET", "/srv/v1/versions", versions, "Versions of the installation", "service", VERSIONS_OUT, **ADMIN_ONLY,
+       releases=SRV),
+    Op("POST", "/srv/v1/ping", ping, "Ping", "service", success(message=S.string()), body=S.EMPTY, **ADMIN_ONLY,
+       releases=SRV),
+    Op("GET", "/adm/v1/versions", versions, "Versions of the installation (release 152)", "service", VERSIONS_OUT,
+       **ADMIN_ONLY, releases=(152, 152)),
+    Op("POST", "/adm/v1/ping", ping, "Ping (before release 153)", "service", success(message=S.string()),
+       body=S.EMPTY, **ADMIN_ONLY, releases=(emu_release.OLDEST, 152)),
 ]
 
 
@@ -849,7 +1019,10 @@ def make_view(state, op: Op) -> Callable:
         with state.lock:
             state.advance()
             ctx = Ctx(state, request)
-            if op.auth:
+            if op.admin:
+                state.authenticate_admin(request.headers.get(op.admin))
+                request.environ["emulator.user"] = "(admin token)"
+            elif op.auth:
                 ctx.org, ctx.user = state.authenticate(request.headers)
                 request.environ["emulator.org"] = state.org_name(ctx.org)
                 request.environ["emulator.user"] = ctx.user["username"]
@@ -867,6 +1040,8 @@ def make_view(state, op: Op) -> Callable:
 def register(app: flask.Flask, state) -> None:
     """Add every route of the table, the firewall's Accept rule and the error answers to the Flask app."""
     for op in ROUTES:
+        if not op.serves(state.config.release):
+            continue
         rule = re.sub(r"{(\w+)}", r"<\1>", op.path)
         app.add_url_rule(rule, "%s %s" % (op.method, op.path), make_view(state, op), methods=[op.method],
                          provide_automatic_options=False)

@@ -27,8 +27,10 @@ class EmulatorConfig:
     port: int = 8765
     org: str = "ExampleOrg"
     admin_user: str = "adminPrincipal"
-    admin_api_key: str = "rockit-demo-api-key"
+    admin_api_key: str | None = None
     admin_password: str = "rockit-demo-password"
+    admin_token: str | None = None
+    release: int = 159
     db: str | None = None
     fixtures: str | None = None
     control: bool = True

@@ -265,6 +265,11 @@ class Pipeline:
                 self.uploads.pop(build["upload"]["token"], None)
             self.store.delete(org, "build", build["name"])
 
+    def forget_org(self, org: str) -> None:
+        """An organisation is deleted: its builds stop and its upload URLs stop working."""
+        self.active = {item for item in self.active if item[0] != org}
+        self.uploads = {token: where for token, where in self.uploads.items() if where[0] != org}
+
     # -- time -----------------------------------------------------------------------------------------
 
     def advance(self, now: float) -> None:

@@ -207,12 +207,12 @@ LOGIN = {
     "oneOf": [
         obj({"orgName": NAME, "orgSelectionToken": TOKEN}, ("orgName", "orgSelectionToken"),
             title="2026 step 2: select the organisation", **{"x-when-present": "orgSelectionToken"}),
-        obj({"orgName": NAME, "username": NAME, "password": LOGIN_PASSWORD}, ("orgName", "username", "password"),
-            title="2025: session login", **{"x-when-present": "orgName"}),
         obj({"username": NAME, "password": LOGIN_PASSWORD}, ("username", "password"),
             title="2026 step 1: user and password"),
     ],
 }
+LOGIN_2025 = obj({"orgName": NAME, "username": NAME, "password": LOGIN_PASSWORD}, ("orgName", "username", "password"),
+                 title="2025: session login")
 PERMISSIONS_MAP = PERMISSIONS_OUT
 TOKEN_PAIR = {"accessToken": string(), "refreshToken": string(), "expiresIn": INTEGER, "refreshExpiresIn": INTEGER,
               "permissions": PERMISSIONS_MAP}
@@ -221,10 +221,20 @@ LOGIN_OUT = {
         obj({"status": string(enum=["success"]), "orgs": array(string()), "orgSelectionToken": string(),
              "expiresIn": INTEGER}, ("status", "orgs", "orgSelectionToken", "expiresIn")),
         obj(dict(TOKEN_PAIR, status=string(enum=["success"])), ("status",) + tuple(TOKEN_PAIR)),
-        obj({"status": string(enum=["success"]), "sessionToken": string(), "expiresIn": INTEGER,
-             "permissions": PERMISSIONS_MAP}, ("status", "sessionToken", "expiresIn", "permissions")),
     ],
 }
+LOGIN_2025_OUT = obj({"status": string(enum=["success"]), "sessionToken": string(), "expiresIn": INTEGER,
+                      "permissions": PERMISSIONS_MAP}, ("status", "sessionToken", "expiresIn", "permissions"))
+
+# -- API keys and organisations ----------------------------------------------------------------------
+
+APIKEY_CREATE = obj({"username": NAME}, description="{} creates a key for the caller; username names another user "
+                                                    "of the organisation (needs beUsers.update).")
+PERSON_NAME = string(minLength=1, maxLength=100)
+ORG_CREATE = obj({"name": NAME, "adminUser": NAME, "adminEmail": EMAIL, "adminPassword": PASSWORD,
+                  "adminFirstname": PERSON_NAME, "adminSurname": PERSON_NAME}, ("name", "adminUser", "adminEmail"))
+ORG_OUT = obj({"name": string(), "adminUser": string(), "adminEmail": string(), "created": DATE_TIME,
+               "updated": DATE_TIME}, ("name", "adminUser", "adminEmail", "created", "updated"))
 
 # -- errors ------------------------------------------------------------------------------------------
 

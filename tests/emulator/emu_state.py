@@ -13,13 +13,16 @@ import threading
 from typing import Iterator
 
 import emu_fixtures
-from emu_core import RESOURCE_MAX, ApiError, Clock, EmulatorConfig, missing, invalid
+import emu_release
+from emu_core import RESOURCE_MAX, ApiError, Clock, EmulatorConfig, conflict, invalid, missing
 from emu_pipeline import Pipeline
 from emu_store import Store
 
 ADMIN_ROLE = "Administrators"
 API_KEY_HEADERS = ("x-rockit-orgname", "x-rockit-username", "x-rockit-api-key")
 TOKEN_HEADER = "x-rockit-beauth-token"
+ADMIN_TOKEN_HEADER = "x-rockit-admin-token"
+MAX_API_KEYS = 5
 
 
 def secret_hash(value: str) -> str:
@@ -37,6 +40,7 @@ class State:
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
+        self.profile = emu_release.profile(config.release)
         self.lock = threading.Lock()
         self.store = Store(config.db)
         self.clock = Clock(config.clock_speed, config.start_time)
@@ -105,21 +109,71 @@ class State:
         """The spelling of an organisation's name."""
         return self.store.get("", "org", org)["name"]
 
-    def create_org(self, name: str, admin_user: str, api_key: str, password: str, initial: bool = False) -> str:
-        """Create an organisation with the Administrators role and its primary administrator."""
+    def create_org(self, name: str, admin_user: str, api_key: str | None, password: str, initial: bool = False,
+                   email: str | None = None, firstname: str = "Primary", surname: str = "Administrator") -> str:
+        """Create an organisation with the Administrators role and its primary administrator.
+
+        The administrator has a password and no API key, unless ``api_key`` is given: that models a
+        key the administrator created with ``POST /be/v1/apikeys``.
+        """
         now = self.now()
         org = Store.key(name)
-        self.store.put("", "org", name, {"name": name, "adminUser": admin_user, "initial": initial,
-                                         "created": now, "updated": now})
+        email = email or "%s@example.com" % admin_user.lower()
+        self.store.put("", "org", name, {"name": name, "adminUser": admin_user, "adminEmail": email,
+                                         "initial": initial, "created": now, "updated": now})
         self.store.put(org, "role", ADMIN_ROLE, {
             "name": ADMIN_ROLE, "label": "Administrators", "permissions": dict(RESOURCE_MAX),
             "created": now, "updated": now})
-        self.store.put(org, "user", admin_user, {
-            "username": admin_user, "type": "user", "email": "%s@example.com" % admin_user.lower(),
-            "firstname": "Primary", "surname": "Administrator", "title": "", "roles": [ADMIN_ROLE],
-            "created": now, "updated": now, "_primary": True,
-            "_apiKeyHash": secret_hash(api_key), "_passwordHash": secret_hash(password)})
+        admin = {"username": admin_user, "type": "user", "email": email, "firstname": firstname, "surname": surname,
+                 "title": "", "roles": [ADMIN_ROLE], "created": now, "updated": now, "_primary": True,
+                 "_apiKeys": [], "_passwordHash": secret_hash(password)}
+        if api_key:
+            admin["_apiKeys"].append(self.new_api_key_entry(api_key))
+        self.store.put(org, "user", admin_user, admin)
         return org
+
+    def delete_org(self, org: str) -> None:
+        """Remove an organisation with every object, build, upload URL, API key and token it holds."""
+        self.pipeline.forget_org(org)
+        self.store.delete_org(org)
+        self.store.delete("", "org", org)
+        for token in [token for token, entry in self.tokens.items() if entry.get("org") == org]:
+            del self.tokens[token]
+
+    def org_is_empty(self, org: str) -> bool:
+        """True when the organisation holds nothing but its primary administrator and Administrators."""
+        for kind in self.store.kinds(org):
+            for doc in self.store.docs(org, kind):
+                if not ((kind == "role" and doc["name"] == ADMIN_ROLE) or (kind == "user" and doc.get("_primary"))):
+                    return False
+        return True
+
+    # -- API keys -----------------------------------------------------------------------------------
+
+    def new_api_key_entry(self, api_key: str) -> dict:
+        """The stored form of an API key: an id (not secret, never reused), its hash and when it was made."""
+        return {"id": "ak_" + secrets.token_hex(8), "hash": secret_hash(api_key), "created": self.now()}
+
+    def add_api_key(self, org: str, user: dict) -> tuple[str, dict]:
+        """A new API key for a user (``user`` is a private copy, stored here); returns (secret, entry)."""
+        keys = user.setdefault("_apiKeys", [])
+        if len(keys) >= MAX_API_KEYS:
+            raise conflict("User '%s' already holds %d API keys, the most a user may hold; delete one first."
+                           % (user["username"], MAX_API_KEYS))
+        api_key = secrets.token_urlsafe(32)
+        entry = self.new_api_key_entry(api_key)
+        keys.append(entry)
+        self.store.put(org, "user", user["username"], user)
+        return api_key, entry
+
+    def api_key_user(self, api_key: str) -> tuple[str, dict] | None:
+        """(org key, user) of an API key sent alone in the token header, or None."""
+        digest = secret_hash(api_key)
+        for org in self.store.orgs():
+            for user in self.store.docs(org, "user"):
+                if any(entry["hash"] == digest for entry in user.get("_apiKeys", ())):
+                    return org, user
+        return None
 
     # -- permissions --------------------------------------------------------------------------------
 
@@ -142,6 +196,10 @@ class State:
         if token is not None:
             if headers.get("x-rockit-api-key") is not None:
                 raise invalid(TOKEN_HEADER, "x-rockit-beauth-token cannot be combined with x-rockit-api-key.")
+            if token not in self.tokens:
+                found = self.api_key_user(token)
+                if found:
+                    return found
             entry = self.check_token(token, ("access", "beauth"))
             return entry["org"], self._token_user(entry)
         if not present:
@@ -154,9 +212,16 @@ class State:
         org_name, username, api_key = (headers.get(name) for name in API_KEY_HEADERS)
         org = Store.key(org_name)
         user = self.store.get(org, "user", username) if self.org_doc(org_name) else None
-        if not user or not user.get("_apiKeyHash") or user["_apiKeyHash"] != secret_hash(api_key):
+        digest = secret_hash(api_key)
+        if not user or not any(entry["hash"] == digest for entry in user.get("_apiKeys", ())):
             raise unauthorized("Invalid organisation, username or API key.")
         return org, user
+
+    def authenticate_admin(self, token: str | None) -> None:
+        """The installation's static admin token; without ``--admin-token`` nothing is accepted."""
+        expected = self.config.admin_token
+        if not expected or token is None or not secrets.compare_digest(token.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")):
+            raise unauthorized("Invalid or missing admin token (%s)." % ADMIN_TOKEN_HEADER)
 
     def _token_user(self, entry: dict) -> dict:
         user = self.store.get(entry["org"], "user", entry["user"]) if self.org_doc(entry["org"]) else None

@@ -90,6 +90,17 @@ class Store:
             self._cache.get((org, kind), {}).pop(key, None)
             self._conn.execute("DELETE FROM objects WHERE org = ? AND kind = ? AND key = ?", (org, kind, key))
 
+    def kinds(self, org: str) -> list[str]:
+        """The kinds of documents an organisation holds."""
+        return sorted(kind for (owner, kind), docs in self._cache.items() if owner == org and docs)
+
+    def delete_org(self, org: str) -> None:
+        """Remove every document of an organisation (not its entry among the organisations)."""
+        with self._lock:
+            for bucket in [bucket for bucket in self._cache if bucket[0] == org]:
+                del self._cache[bucket]
+            self._conn.execute("DELETE FROM objects WHERE org = ?", (org,))
+
     def orgs(self) -> list[str]:
         """The organisation keys that hold documents."""
         return sorted({org for (org, _kind), docs in self._cache.items() if docs and org})

@@ -4,10 +4,12 @@ ORG = "ExampleOrg"
 ADMIN = "adminPrincipal"
 API_KEY = "rockit-demo-api-key"
 PASSWORD = "rockit-demo-password"
+ADMIN_TOKEN = "emulator-admin-token"
 START = "2025-06-01T00:00:00Z"
 START_EPOCH = 1748736000
 ADMIN_HEADERS = {"Accept": "application/json", "x-rockit-orgname": ORG, "x-rockit-username": ADMIN,
                  "x-rockit-api-key": API_KEY}
+ADMIN_TOKEN_HEADERS = {"Accept": "application/json", "x-rockit-admin-token": ADMIN_TOKEN}
 
 
 class Api:

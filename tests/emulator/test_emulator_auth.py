@@ -126,7 +126,8 @@ def test_orgsel_token_expiry(make_api):
                       auth=False), 401, "token-expired")
 
 
-def test_login_2025_session_and_auth(api):
+def test_login_2025_session_and_auth(make_api):
+    api = make_api(release=152)
     session = api.ok("POST", "/be/v1/login", json={"orgName": ORG, "username": ADMIN, "password": PASSWORD}, auth=False)
     assert session["expiresIn"] == 86400 and session["permissions"]["apps"] == 15
     headers = {"x-rockit-besession-token": session["sessionToken"], "Content-Type": "application/json"}

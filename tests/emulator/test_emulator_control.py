@@ -207,7 +207,8 @@ def test_openapi_document(api):
     assert doc["paths"]["/be/v1/apps"]["post"]["requestBody"]["content"]["application/json"]["schema"][
         "additionalProperties"] is False
     assert set(doc["paths"]["/be/v1/apps/{appName}"]["delete"]["responses"]) == {"200", "400", "401", "403", "404"}
-    assert set(doc["components"]["securitySchemes"]) == {"orgName", "userName", "apiKey", "beauthToken"}
+    assert set(doc["components"]["securitySchemes"]) == {"orgName", "userName", "apiKey", "beauthToken", "adminToken",
+                                                         "adminTokenInBeauth"}
     limit = next(param for param in doc["paths"]["/be/v1/roles"]["get"]["parameters"] if param["name"] == "limit")
     assert limit["schema"]["maximum"] == 1000 and limit["schema"]["default"] == 10
     error_of(api.get("/be/v1/roles", query={"limit": 1001}), 400, "invalid-param")

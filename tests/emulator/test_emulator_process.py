@@ -10,7 +10,7 @@ import sys
 import pytest
 import requests
 
-from emu_testlib import ADMIN_HEADERS
+from emu_testlib import ADMIN_HEADERS, API_KEY
 
 SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "edge_emulator.py")
 pytestmark = pytest.mark.slow
@@ -20,7 +20,8 @@ class Process:
     """The emulator as a child process."""
 
     def __init__(self, *args, cwd=None) -> None:
-        self.proc = subprocess.Popen([sys.executable, SCRIPT, "--host", "127.0.0.1", "--port", "0", *args],
+        self.proc = subprocess.Popen([sys.executable, SCRIPT, "--host", "127.0.0.1", "--port", "0",
+                                      "--admin-api-key", API_KEY, *args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
         self.line = self.proc.stdout.readline()
         assert self.line.startswith("listening on "), (self.line, self.proc.stderr.read())

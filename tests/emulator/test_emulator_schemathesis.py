@@ -25,9 +25,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # pylint: disable=wrong-import-position
 import edge_emulator  # noqa: E402
-from emu_testlib import ADMIN_HEADERS  # noqa: E402
+from emu_testlib import ADMIN_HEADERS, ADMIN_TOKEN, API_KEY  # noqa: E402
 
-APP = edge_emulator.create_app({"fixtures": "docs", "quiet": True, "step_seconds": 0})
+APP = edge_emulator.create_app({"fixtures": "docs", "quiet": True, "step_seconds": 0, "admin_api_key": API_KEY,
+                                "admin_token": ADMIN_TOKEN})
+HEADERS = dict(ADMIN_HEADERS, **{"x-rockit-admin-token": ADMIN_TOKEN})
+# operations that may take away the credentials of the following cases: the start state comes back after them
+RESETTING = {("DELETE", "/be/v1/apikeys"), ("DELETE", "/be/v1/orgs/{orgName}")}
 SCHEMA = schemathesis.openapi.from_wsgi("/openapi.json", APP)
 STATE_DEPENDENT = {("POST", "/be/v1/users"), ("PATCH", "/be/v1/users"), ("POST", "/be/v1/apps"),
                    ("PATCH", "/be/v1/apps"), ("POST", "/be/v1/deployments"), ("PATCH", "/be/v1/deployments")}
@@ -44,16 +48,23 @@ def excluded_checks(case) -> list:
 
 
 def prepare(case) -> None:
-    """The security alternatives are exclusive: authenticate with the admin API key only."""
+    """The security alternatives are exclusive: authenticate with the admin API key (and the admin token) only."""
     if case.headers:
         case.headers.pop("x-rockit-beauth-token", None)
+
+
+def restore(case) -> None:
+    """Back to the start state after an operation that may have removed the admin's API key or organisation."""
+    if (case.method.upper(), case.path) in RESETTING:
+        assert APP.test_client().post("/_emulator/reset").status_code == 200
 
 
 @SCHEMA.parametrize()
 @SETTINGS
 def test_every_operation_conforms(case):
     prepare(case)
-    case.call_and_validate(headers=ADMIN_HEADERS, excluded_checks=excluded_checks(case))
+    case.call_and_validate(headers=HEADERS, excluded_checks=excluded_checks(case))
+    restore(case)
 
 
 class Machine(SCHEMA.as_state_machine()):  # pylint: disable=too-few-public-methods
@@ -67,11 +78,14 @@ class Machine(SCHEMA.as_state_machine()):  # pylint: disable=too-few-public-meth
         prepare(case)
 
     def get_call_kwargs(self, case) -> dict:
-        return {"headers": ADMIN_HEADERS}
+        return {"headers": HEADERS}
+
+    def after_call(self, response, case) -> None:
+        restore(case)
 
     def validate_response(self, response, case, additional_checks=None, **kwargs) -> None:
         case.validate_response(response, additional_checks=additional_checks, excluded_checks=excluded_checks(case),
-                               headers=ADMIN_HEADERS, transport_kwargs=kwargs or None, recorder=self.recorder)
+                               headers=HEADERS, transport_kwargs=kwargs or None, recorder=self.recorder)
 
 
 def test_stateful_links():
