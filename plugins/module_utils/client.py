@@ -8,6 +8,7 @@ authentication (machine-user API key, a ready token, or a password login done on
 backoff for idempotent requests, ``Retry-After`` on 429/503, pagination and error mapping.
 """
 
+import datetime
 import hashlib
 import random
 import time
@@ -24,6 +25,7 @@ except ImportError:  # pragma: no cover - exercised by the sanity import test
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
 from ansible.module_utils.basic import env_fallback
+from email.utils import parsedate_to_datetime
 from urllib.parse import quote
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
@@ -125,13 +127,25 @@ def _error_from_response(method, path, response, auth):
 
 
 def _retry_after(response):
+    """Seconds to wait from a Retry-After header: whole seconds, or an HTTP date (then relative to the answer's Date)."""
     value = response.headers.get('Retry-After')
     if value is None:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
+        moment = parsedate_to_datetime(value)
+        date = response.headers.get('Date')
+        now = parsedate_to_datetime(date) if date else None
+    except (TypeError, ValueError, IndexError):
         return None
+    if moment is None:
+        return None
+    if now is None or now.tzinfo is None or moment.tzinfo is None:
+        now = datetime.datetime.now(moment.tzinfo)
+    return max(0.0, (moment - now).total_seconds())
 
 
 def quote_segment(value):
@@ -180,6 +194,8 @@ class EdgeClient(object):
         self.known_absent = set()
         self.write_count = 0
         self.logins = 0
+        self.retry_after_seen = []      # every Retry-After a probe met, as sent (the contract check reports its form)
+        self._last_probe = None
         self.session = requests.Session()
         # Passed with every request as well: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
         self.verify = self.session.verify = (ca_path or True) if validate_certs else False
@@ -362,6 +378,61 @@ class EdgeClient(object):
             raise ApiError('GET', path, 200, None, 'read %d items but the server counts %d; the list changed while it was read, '
                                                    'run the task again' % (len(items), total))
         return items, total
+
+
+    # ------------------------------------------------------------------ the contract check
+    def probe(self, method, path, body=None, params=None, headers=None, interval=0.0):
+        """One request exactly as given, for the contract check: a :class:`Probe`, without raising on an error status.
+
+        ``headers`` adds or (with None) removes headers of the session. At least ``interval`` seconds pass between
+        two probes. A 429 or 503 with Retry-After is waited out (within max_retry_wait) and every Retry-After value
+        is recorded as sent in ``retry_after_seen``. Only a request that gets no answer raises :class:`ApiError`.
+        """
+        self._ensure_auth()
+        waited = 0.0
+        for attempt in range(self.retries + 1):
+            pause = interval - (time.monotonic() - self._last_probe) if self._last_probe is not None else 0
+            if pause > 0:
+                self.sleep(pause)
+            self.request_count += 1
+            if method not in ('GET', 'HEAD'):
+                self.write_count += 1
+            try:
+                response = self.session.request(method, self.base + path, json=body, params=params, headers=headers,
+                                                timeout=self.timeout, verify=self.verify)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                raise ApiError(method, path, None, None, 'no answer (%s)' % _short(exc))
+            finally:
+                self._last_probe = time.monotonic()
+            if response.status_code in WAIT_STATUSES and 'Retry-After' in response.headers:
+                self.retry_after_seen.append(response.headers['Retry-After'])
+                delay = _retry_after(response)
+                if delay is not None and attempt < self.retries and waited + delay <= self.max_retry_wait:
+                    self.sleep(delay)
+                    waited += delay
+                    continue
+            break
+        return Probe(response)
+
+
+class Probe(object):
+    """The answer to a probe: status, headers, the JSON object (or None) and the text."""
+
+    def __init__(self, response):
+        self.status = response.status_code
+        self.headers = dict(response.headers)
+        self.text = response.text or ''
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        self.body = body if isinstance(body, dict) else None
+
+    def get(self, key, default=None):
+        return (self.body or {}).get(key, default)
+
+    def __repr__(self):
+        return 'HTTP %s %s' % (self.status, self.text[:200])
 
 
 def _short(exc):

@@ -332,13 +332,15 @@ def _patch(client, res, name, payload, desired, fields, parse=None, confirm=None
         except ApiError as exc:
             if not getattr(exc, 'ambiguous', False):
                 raise
-            again = read(client, res, name, parse)
             if confirm is not None:
                 if confirm():
-                    return again
+                    # Carried out. Read it back only to verify declared fields (a user changing its own password
+                    # may not be allowed to read itself).
+                    return read(client, res, name, parse) if fields else {res.id_field: name}
                 if attempt == 2:
                     raise
                 continue
+            again = read(client, res, name, parse)
             if again is not None and all(equal(res, f, get_path(desired, f), get_path(again, f)) for f in fields):
                 return again
             if attempt == 2:
