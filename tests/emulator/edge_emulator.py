@@ -32,6 +32,7 @@ import emu_control  # noqa: E402
 import emu_openapi  # noqa: E402
 import emu_release  # noqa: E402
 from emu_core import EmulatorConfig  # noqa: E402
+from emu_gateway import Gateway  # noqa: E402
 from emu_state import State  # noqa: E402
 
 __all__ = ["EmulatorConfig", "create_app", "make_http_server", "main", "build_parser", "config_from_args"]
@@ -50,7 +51,7 @@ def create_app(config=None) -> flask.Flask:
         emu_control.register_control(app, state, faults, log)
     spec = emu_openapi.document(config.release)
     app.add_url_rule("/openapi.json", "openapi", lambda: emu_api.json_response(200, spec), methods=["GET"])
-    app.wsgi_app = emu_control.EmulatorMiddleware(app.wsgi_app, state, faults, log)
+    app.wsgi_app = emu_control.EmulatorMiddleware(app.wsgi_app, state, faults, log, Gateway(state, app.url_map))
     if config.quiet:
         app.logger.setLevel(logging.CRITICAL)
     return app
@@ -78,6 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     add("--release", type=int, default=defaults.release, choices=emu_release.RELEASES, metavar="N",
         help="Edge release %d-%d whose behaviour to emulate (login flow, firewall, rate limits, routes)"
              % (emu_release.OLDEST, emu_release.NEWEST))
+    add("--install", choices=emu_release.INSTALLS, default=defaults.install,
+        help="kind of installation: prod and stage run the firewall (Accept rule, its own answers), test has none")
+    add("--tier", choices=emu_release.TIERS, default=defaults.tier, help="database tier: free has lower rate limits")
+    add("--rate-limit", type=float, default=defaults.rate_limit, metavar="RPS",
+        help="one gateway limit for all clients together, requests per second, instead of the release's limits "
+             "(0: no limit; default: the release's limits)")
+    add("--gateway-timeout", type=float, default=defaults.gateway_timeout, metavar="S",
+        help="seconds the gateway waits for the backend; a longer request gets 504 while its work stands")
     add("--db", default=None, metavar="PATH", help="SQLite file that keeps the state across restarts "
                                                    "(default: in memory)")
     add("--fixtures", choices=["docs", "none"], default="none",
@@ -112,7 +121,11 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
         if start is None:
             raise ValueError("--start-time must be an RFC 3339 date-time such as 2025-01-01T00:00:00Z")
         data["start_time"] = start
-    return EmulatorConfig(**data)
+    config = EmulatorConfig(**data)
+    emu_release.profile(config.release, config.install, config.tier, config.rate_limit)
+    if config.gateway_timeout <= 0:
+        raise ValueError("--gateway-timeout must be more than 0 seconds")
+    return config
 
 
 class _Handler(WSGIRequestHandler):

@@ -22,12 +22,11 @@ import emu_release
 import emu_schemas as S
 from emu_core import OPERATION_BITS, RESOURCE_MAX, ApiError, conflict, invalid, iso, missing, not_found, parse_datetime
 from emu_core import describe, validate
+from emu_gateway import WAF_NOT_FOUND
 from emu_pipeline import UPLOAD_TTL, fetch_url
 from emu_state import ADMIN_ROLE, ADMIN_TOKEN_HEADER, TOKEN_HEADER, secret_hash, unauthorized
 from emu_store import Store
 
-WAF_NOT_FOUND = {"code": 404, "message": "Not Found"}
-WAF_BAD_REQUEST = {"code": 400, "message": "Bad Request"}
 REFRESH_HEADER = "x-rockit-refresh-token"
 SESSION_HEADER = "x-rockit-besession-token"
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]{1,3})?")
@@ -1038,7 +1037,7 @@ def make_view(state, op: Op) -> Callable:
 
 
 def register(app: flask.Flask, state) -> None:
-    """Add every route of the table, the firewall's Accept rule and the error answers to the Flask app."""
+    """Add the routes of the table that the release serves, and the error answers, to the Flask app."""
     for op in ROUTES:
         if not op.serves(state.config.release):
             continue
@@ -1046,24 +1045,17 @@ def register(app: flask.Flask, state) -> None:
         app.add_url_rule(rule, "%s %s" % (op.method, op.path), make_view(state, op), methods=[op.method],
                          provide_automatic_options=False)
 
-    @app.before_request
-    def require_accept():
-        request = flask.request
-        if request.method == "HEAD" and request.path.startswith("/be/v1/"):
-            return json_response(404, WAF_NOT_FOUND)  # only the listed methods pass the firewall
-        if state.config.require_accept and request.url_rule is not None and request.path.startswith("/be/v1/") \
-                and not request.headers.get("Accept", "").strip():
-            return json_response(400, WAF_BAD_REQUEST)
-        return None
-
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
         return json_response(error.status, error.body())
 
     @app.errorhandler(404)
     @app.errorhandler(405)
-    def waf_not_found(_error):
-        return json_response(404, WAF_NOT_FOUND)
+    def no_route(_error):
+        if state.profile.allow_list:
+            return json_response(404, WAF_NOT_FOUND)  # the firewall (release 155 on) knows its routes
+        request = flask.request
+        return api_error(ApiError("not-found", "Route %s %s not found." % (request.method, request.path)))
 
     @app.errorhandler(Exception)
     def internal_error(error: Exception):

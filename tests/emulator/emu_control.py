@@ -20,13 +20,15 @@ import time
 
 import flask
 
-from emu_api import APPS, DEPLOYMENTS, ROLES, SUBSCRIPTIONS, USERS, WAF_BAD_REQUEST, WAF_NOT_FOUND, Ctx, json_response
+from emu_api import APPS, DEPLOYMENTS, ROLES, SUBSCRIPTIONS, USERS, Ctx, json_response
 from emu_api import render_task
 from emu_core import ApiError, iso, iso_ms, validate
+from emu_gateway import GATEWAY_TIMEOUT, TOO_MANY_REQUESTS, WAF_BAD_REQUEST, WAF_NOT_FOUND, Gateway
+from emu_release import API_PREFIXES
 from emu_schemas import NAME, PASSWORD, obj, string
 from emu_store import Store
 
-LOGGED_PREFIXES = ("/be/v1/", "/_upload/")
+LOGGED_PREFIXES = API_PREFIXES + ("/_upload/",)
 FAULT_SCHEMA = obj({
     "method": string(minLength=1), "path": string(minLength=1),
     "times": {"type": ["integer", "null"], "minimum": 1},
@@ -34,6 +36,7 @@ FAULT_SCHEMA = obj({
     "body": {"type": ["object", "string"]}, "headers": {"type": "object", "additionalProperties": string()},
     "retry_after": {"type": "integer", "minimum": 0}, "delay": {"type": "number", "minimum": 0, "maximum": 600},
     "drop": string(enum=["before", "after"]), "malformed": {"type": "boolean"}, "html": {"type": "boolean"},
+    "duration": {"type": "number", "minimum": 0, "maximum": 86400},
 }, ("path",))
 CLOCK_SCHEMA = obj({"advance": {"type": "number", "minimum": 0}, "speed": {"type": "number", "minimum": 0}})
 LATENCY_SCHEMA = obj({"ms": {"type": "number", "minimum": 0, "maximum": 60000}}, ("ms",))
@@ -42,7 +45,7 @@ ORG_SCHEMA = obj({"org": NAME, "admin_user": NAME, "admin_api_key": string(minLe
 DEFAULT_FAULT_BODIES = {
     400: WAF_BAD_REQUEST,
     404: WAF_NOT_FOUND,
-    429: {"code": 429, "message": "Too Many Requests"},
+    429: TOO_MANY_REQUESTS,
     503: {"status": "failed", "error": "maintenance",
           "message": "The service is in maintenance mode. Please retry later.", "retryAfter": "900"},
 }
@@ -137,7 +140,7 @@ def _drop(environ: dict) -> None:
         pass
 
 
-def fault_response(fault: dict) -> tuple[int, list, bytes]:
+def fault_response(fault: dict, state) -> tuple[int, list, bytes]:
     """Status, headers and body of an injected error answer."""
     if fault.get("html"):
         status = fault.get("status") or 502
@@ -159,21 +162,22 @@ def fault_response(fault: dict) -> tuple[int, list, bytes]:
     headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
     retry_after = fault.get("retry_after", DEFAULT_RETRY_AFTER.get(status))
     if retry_after is not None:
-        headers.append(("Retry-After", str(retry_after)))
+        headers.append(("Retry-After", state.retry_after(retry_after)))
     headers.extend((str(name), str(value)) for name, value in (fault.get("headers") or {}).items())
     return status, headers, body
 
 
 class EmulatorMiddleware:  # pylint: disable=too-few-public-methods
-    """WSGI middleware: request log, latency and faults for /be/v1 and /_upload requests."""
+    """WSGI middleware: request log, latency, faults, and the firewall and gateway in front of the backend."""
 
-    def __init__(self, app, state, faults: Faults, log: RequestLog) -> None:
+    def __init__(self, app, state, faults: Faults, log: RequestLog, gateway: Gateway) -> None:
         self.app = app
         self.state = state
         self.faults = faults
         self.log = log
+        self.gateway = gateway
 
-    def __call__(self, environ: dict, start_response):
+    def __call__(self, environ: dict, start_response):  # pylint: disable=too-many-locals
         path = environ.get("PATH_INFO", "")
         if not path.startswith(LOGGED_PREFIXES):
             return self.app(environ, start_response)
@@ -187,20 +191,28 @@ class EmulatorMiddleware:  # pylint: disable=too-few-public-methods
                          duration_ms=round((time.monotonic() - started) * 1000, 3),
                          org=environ.get("emulator.org"), user=environ.get("emulator.user"))
 
-        if path.startswith("/be/v1/") and self.state.latency_ms:
-            time.sleep(self.state.latency_ms / 1000.0)
-        if fault.get("delay"):
-            time.sleep(fault["delay"])
+        def answer(status: int, headers: list, body: bytes) -> list:
+            record(status)
+            start_response("%d %s" % (status, _phrase(status)), headers)
+            return [body]
+
+        api = path.startswith(API_PREFIXES)
+        wait = (self.state.latency_ms / 1000.0 if api else 0.0) + (fault.get("delay") or 0.0)
+        limit = self.state.config.gateway_timeout if api else float("inf")
+        late = wait + (fault.get("duration") or 0.0) > limit  # the gateway gives up; the backend's work goes on
+        if wait:
+            time.sleep(min(wait, limit))
         if fault.get("drop") == "before":
             record(0)
             _drop(environ)
             start_response("500 Internal Server Error", [("Content-Length", "0")])
             return []
         if (fault.get("html") or fault.get("status")) and not fault.get("malformed") and not fault.get("drop"):
-            status, headers, body = fault_response(fault)
-            record(status)
-            start_response("%d %s" % (status, _phrase(status)), headers)
-            return [body]
+            return answer(*fault_response(fault, self.state))
+        front = self.gateway.front(environ, method, path)
+        if front is not None:
+            status, extra, payload = front
+            return answer(status, _json_headers(payload, extra), json.dumps(payload).encode())
         captured: dict = {}
 
         def capture(status, headers, exc_info=None):  # pylint: disable=unused-argument
@@ -218,6 +230,8 @@ class EmulatorMiddleware:  # pylint: disable=too-few-public-methods
             _drop(environ)
             start_response("500 Internal Server Error", [("Content-Length", "0")])
             return []
+        if late or self.gateway.timed_out(path, time.monotonic() - started + (fault.get("duration") or 0.0)):
+            return answer(504, _json_headers(GATEWAY_TIMEOUT), json.dumps(GATEWAY_TIMEOUT).encode())
         status_line, headers = captured["status"], captured["headers"]
         if fault.get("malformed"):
             body = (body or b'{"status": "success"}')[:max(1, len(body) // 2)]
@@ -226,6 +240,12 @@ class EmulatorMiddleware:  # pylint: disable=too-few-public-methods
         record(int(status_line.split(" ", 1)[0]))
         start_response(status_line, headers)
         return [body]
+
+
+def _json_headers(payload, extra: dict | None = None) -> list:
+    headers = [("Content-Type", "application/json"), ("Content-Length", str(len(json.dumps(payload).encode())))]
+    headers.extend((name, str(value)) for name, value in (extra or {}).items())
+    return headers
 
 
 def _json_body() -> dict:
@@ -256,7 +276,7 @@ def dump_org(state, org_name: str | None) -> dict:
         raise ApiError("not-found", "Organisation '%s' not found." % org_name)
     ctx = Ctx(state, flask.request)
     ctx.org = Store.key(org_doc["name"])
-    result = {"org": org_doc["name"], "now": iso(state.now())}
+    result = {"org": org_doc["name"], "now": iso(state.now()), "settings": state.settings()}
     for col in (ROLES, USERS, APPS, DEPLOYMENTS, SUBSCRIPTIONS):
         result[col.plural] = [col.render(ctx, doc) for doc in state.store.docs(ctx.org, col.kind)]
     result["tasks"] = [render_task(ctx, doc) for doc in state.store.docs(ctx.org, "task")]
@@ -290,8 +310,8 @@ def register_control(app: flask.Flask, state, faults: Faults, log: RequestLog) -
         if flask.request.method == "GET":
             return {"faults": faults.active()}
         fault = _checked(FAULT_SCHEMA)
-        if not any(fault.get(key) for key in ("status", "html", "drop", "malformed", "delay")):
-            raise ControlError("a fault needs at least one of status, html, drop, malformed or delay")
+        if not any(fault.get(key) for key in ("status", "html", "drop", "malformed", "delay", "duration")):
+            raise ControlError("a fault needs at least one of status, html, drop, malformed, delay or duration")
         return {"id": faults.add(fault)}
 
     @route("/_emulator/clock", "GET", "POST")
@@ -326,6 +346,10 @@ def register_control(app: flask.Flask, state, faults: Faults, log: RequestLog) -
             if data.get("fixtures") == "docs":
                 state.seed_fixtures(org)
         return {"org": data["org"], "admin_user": data.get("admin_user", config.admin_user)}
+
+    @route("/_emulator/settings", "GET")
+    def settings_api():
+        return state.settings()
 
     @route("/_emulator/reset", "POST")
     def reset_api():

@@ -31,6 +31,10 @@ class EmulatorConfig:
     admin_password: str = "rockit-demo-password"
     admin_token: str | None = None
     release: int = 159
+    install: str = "prod"
+    tier: str = "paid"
+    rate_limit: float | None = None
+    gateway_timeout: float = 60.0
     db: str | None = None
     fixtures: str | None = None
     control: bool = True

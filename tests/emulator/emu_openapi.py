@@ -29,7 +29,10 @@ SECURITY_SCHEMES = {
 ADMIN_SECURITY = {ADMIN_TOKEN_HEADER: [{"adminToken": []}], TOKEN_HEADER: [{"adminTokenInBeauth": []}]}
 STATUS_TEXT = {200: "Success", 400: "missing-param / invalid-param (or the firewall's Bad Request)",
                401: "unauthorized / token-expired", 403: "forbidden (the body names the missing permission)",
-               404: "not-found (or the firewall's Not Found)", 409: "already-exists / conflict"}
+               404: "not-found (or the firewall's Not Found)", 409: "already-exists / conflict",
+               429: "Too Many Requests (the firewall's or the gateway's rate limit; see Retry-After)",
+               504: "Gateway Timeout (the request took longer than the gateway allows; its work may stand)"}
+GATEWAY_STATUSES = (429, 504)
 HEADER_TEXT = {
     "x-rockit-refresh-token": "The refresh token of the 2026 login.",
     "x-rockit-beauth-token": "An access token, to log out with it instead of the refresh token.",
@@ -66,7 +69,9 @@ def _response(op: Op, status: int, release: int) -> dict:
         if (op.method, op.path) in links(release):
             answer["links"] = links(release)[(op.method, op.path)]
         return answer
-    if status in (400, 404):
+    if status in GATEWAY_STATUSES:
+        schema = public_schema(S.WAF)
+    elif status in (400, 404):
         schema = {"anyOf": [public_schema(S.ERROR), public_schema(S.WAF)]}
     else:
         schema = public_schema(S.ERROR)
@@ -124,7 +129,7 @@ def _operation(op: Op, release: int) -> dict:
         "tags": [op.tag],
         "parameters": _parameters(op),
         "security": ADMIN_SECURITY[op.admin] if op.admin else SECURITY if op.auth else [],
-        "responses": {str(status): _response(op, status, release) for status in op.statuses},
+        "responses": {str(status): _response(op, status, release) for status in op.statuses + list(GATEWAY_STATUSES)},
     }
     description = []
     if op.permission:
@@ -151,9 +156,11 @@ def document(release: int) -> dict:
         "info": {
             "title": "ROCKIT Edge Backend API (emulator)",
             "version": "1.0.0",
-            "description": "The /be/v1 API as the rockitplay.edge emulator implements it. Every request needs an "
-                           "Accept header (400 Bad Request from the firewall otherwise); routes that are not listed "
-                           "answer 404 {\"code\":404,\"message\":\"Not Found\"}.",
+            "description": "The API of Edge release %d as the rockitplay.edge emulator implements it (the /be/v1 "
+                           "backend, the /adm/v1 admin API and the /srv/v1 service routes). Where the firewall runs, "
+                           "every request needs an Accept header (400 Bad Request otherwise) and, from release 155, "
+                           "routes that are not listed answer 404 {\"code\":404,\"message\":\"Not Found\"}; "
+                           "elsewhere they reach the backend (404 not-found)." % release,
         },
         "paths": paths,
         "components": {"securitySchemes": SECURITY_SCHEMES},

@@ -80,6 +80,8 @@ def profile(release: int, install: str = "prod", tier: str = "paid", rate_limit:
         raise ValueError("install must be one of: %s" % ", ".join(INSTALLS))
     if tier not in TIERS:
         raise ValueError("tier must be one of: %s" % ", ".join(TIERS))
+    if rate_limit is not None and rate_limit < 0:
+        raise ValueError("the rate limit must be 0 (none) or more requests per second")
     firewall = install != "test" and not firewall_off and not 151 <= release <= 154
     if rate_limit is None:
         limits = release_limits(release, tier, firewall)

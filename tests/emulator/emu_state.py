@@ -15,6 +15,7 @@ from typing import Iterator
 import emu_fixtures
 import emu_release
 from emu_core import RESOURCE_MAX, ApiError, Clock, EmulatorConfig, conflict, invalid, missing
+from emu_gateway import RateLimiter
 from emu_pipeline import Pipeline
 from emu_store import Store
 
@@ -40,7 +41,9 @@ class State:
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
-        self.profile = emu_release.profile(config.release)
+        self.profile = emu_release.profile(config.release, config.install, config.tier, config.rate_limit)
+        if config.gateway_timeout <= 0:
+            raise ValueError("the gateway timeout must be more than 0 seconds")
         self.lock = threading.Lock()
         self.store = Store(config.db)
         self.clock = Clock(config.clock_speed, config.start_time)
@@ -48,6 +51,7 @@ class State:
         if offset is not None and config.start_time is None:
             self.clock.reset(float(offset))
         self.latency_ms = config.latency_ms
+        self.limiter = RateLimiter(self.profile.limits, self.clock.now)
         self.tokens: dict[str, dict] = {}
         self.revoked_families: set[str] = set()
         self.pipeline = Pipeline(self)
@@ -74,6 +78,7 @@ class State:
         self.tokens.clear()
         self.revoked_families.clear()
         self.clock.reset()
+        self.limiter.reset()
         self.latency_ms = self.config.latency_ms
         self.seed()
         self.pipeline.rebuild_index()
@@ -81,6 +86,15 @@ class State:
     def save_clock(self) -> None:
         """Persist the clock offset so emulated time never goes back across a restart."""
         self.store.meta_set("clock_offset", repr(self.clock.offset()))
+
+    def retry_after(self, seconds: int) -> str:
+        """The value of a Retry-After header that asks to wait ``seconds``."""
+        return str(seconds)
+
+    def settings(self) -> dict:
+        """What the emulator is set to behave like: release, installation, tier, limits, timeout."""
+        return dict(self.profile.describe(), gatewayTimeout=self.config.gateway_timeout,
+                    rateLimitOption=self.config.rate_limit, adminToken=bool(self.config.admin_token))
 
     def now(self) -> float:
         """The emulated time."""

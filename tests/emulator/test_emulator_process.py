@@ -70,7 +70,8 @@ def test_help_documents_every_option():
     for option in ("--host", "--port", "--org", "--admin-user", "--admin-api-key", "--admin-password", "--db",
                    "--fixtures", "--no-control", "--no-require-accept", "--session-ttl", "--auth-ttl",
                    "--orgsel-ttl", "--access-ttl", "--refresh-ttl", "--step-seconds", "--clock-speed",
-                   "--latency-ms", "--tls-cert", "--tls-key", "--quiet", "--start-time"):
+                   "--latency-ms", "--tls-cert", "--tls-key", "--quiet", "--start-time", "--admin-token", "--release",
+                   "--install", "--tier", "--rate-limit", "--gateway-timeout"):
         assert option in result.stdout, option
     assert "default: 8765" in result.stdout and "default: ExampleOrg" in result.stdout
 

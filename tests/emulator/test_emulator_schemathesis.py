@@ -28,7 +28,7 @@ import edge_emulator  # noqa: E402
 from emu_testlib import ADMIN_HEADERS, ADMIN_TOKEN, API_KEY  # noqa: E402
 
 APP = edge_emulator.create_app({"fixtures": "docs", "quiet": True, "step_seconds": 0, "admin_api_key": API_KEY,
-                                "admin_token": ADMIN_TOKEN})
+                                "admin_token": ADMIN_TOKEN, "rate_limit": 0})
 HEADERS = dict(ADMIN_HEADERS, **{"x-rockit-admin-token": ADMIN_TOKEN})
 # operations that may take away the credentials of the following cases: the start state comes back after them
 RESETTING = {("DELETE", "/be/v1/apikeys"), ("DELETE", "/be/v1/orgs/{orgName}")}

@@ -51,7 +51,7 @@ class Counted(object):
 
 
 APP = edge_emulator.create_app({'fixtures': 'docs', 'quiet': True, 'step_seconds': 0, 'admin_api_key': API_KEY,
-                                'admin_token': ADMIN_TOKEN})
+                                'admin_token': ADMIN_TOKEN, 'rate_limit': 0})
 COUNTER = APP.wsgi_app = Counted(APP.wsgi_app)
 HEADERS = dict(ADMIN_HEADERS, **{'x-rockit-admin-token': ADMIN_TOKEN})
 # operations that may take away the credentials of the following requests: the start state comes back after them
