@@ -379,7 +379,6 @@ class EdgeClient(object):
                                                    'run the task again' % (len(items), total))
         return items, total
 
-
     # ------------------------------------------------------------------ the contract check
     def probe(self, method, path, body=None, params=None, headers=None, interval=0.0):
         """One request exactly as given, for the contract check: a :class:`Probe`, without raising on an error status.

@@ -277,8 +277,8 @@ class Contract(object):
         app = answer.get(specs.APP.item_key)
         good = (answer.status == 200 and isinstance(app, dict) and isinstance(app.get('label'), str)
                 and isinstance(app.get('maxBuilds'), int) and isinstance(app.get(specs.APP_OPTIONS['deployments']), list))
-        self.record('app-shape', HOLDS if good else DIFFERS, 'GET %s: %s, fields %s' % (specs.APP.item_path(name), _error(answer),
-                                                                                       _fields(app if isinstance(app, dict) else answer.body)))
+        shown = _fields(app if isinstance(app, dict) else answer.body)
+        self.record('app-shape', HOLDS if good else DIFFERS, 'GET %s: %s, fields %s' % (specs.APP.item_path(name), _error(answer), shown))
 
     def check_deployment(self, name=None):
         name = name or self.sample_name(specs.DEPLOYMENT)
@@ -288,7 +288,7 @@ class Contract(object):
         dep = answer.get(specs.DEPLOYMENT.item_key)
         origin = dep.get('origin') if isinstance(dep, dict) else None
         auth = dep.get(specs.DEPLOYMENT_DOWNLOAD_AUTH) if isinstance(dep, dict) else None
-        credentials = specs.DEPLOYMENT_CREDENTIALS.split('.')[-1]
+        credentials = specs.DEPLOYMENT_CREDENTIALS.rsplit('.', maxsplit=1)[-1]
         good = (answer.status == 200 and isinstance(dep, dict) and 'originPrefix' in dep and isinstance(origin, dict)
                 and origin.get('type') in specs.DEPLOYMENT_ORIGIN_TYPES and isinstance(origin.get('endpoint'), str)
                 and credentials not in origin and (auth is None or (isinstance(auth, dict) and set(auth) == {specs.DEPLOYMENT_DOWNLOAD_AUTH_TYPE})))
@@ -333,7 +333,8 @@ class Contract(object):
         name = tasks[0].get(specs.TASK_NAME)
         answer = self.get(specs.TASK.item_path(name))
         task = answer.get(specs.TASK.item_key)
-        good = (answer.status == 200 and isinstance(task, dict) and all(k in task for k in (specs.TASK_STATUS, 'step', specs.TASK_ACKNOWLEDGED, specs.TASK_EXPIRED)))
+        wanted = (specs.TASK_STATUS, 'step', specs.TASK_ACKNOWLEDGED, specs.TASK_EXPIRED)
+        good = answer.status == 200 and isinstance(task, dict) and all(k in task for k in wanted)
         self.record('task-details', HOLDS if good else DIFFERS, 'GET %s: %s, fields %s' % (
             specs.TASK.item_path(name), _error(answer), _fields(task if isinstance(task, dict) else answer.body)))
 
@@ -369,9 +370,9 @@ class Contract(object):
                 self.record(cid, NOT_CHECKED, 'creating the scratch role %s was refused: %s %s' % (role, _error(answer), answer.get('message') or ''))
             return
         obj = answer.get(specs.ROLE.item_key)
+        note = '' if isinstance(obj, dict) else ' (no object: the collection reads it back, one more request per write)'
         self.record('create-answer', HOLDS if isinstance(obj, dict) and obj.get('name') == role else DIFFERS,
-                    'POST %s answered with the fields %s%s' % (specs.ROLE.path, _fields(answer.body), '' if isinstance(obj, dict) else
-                                                              ' (no object: the collection reads it back, one more request per write)'))
+                    'POST %s answered with the fields %s%s' % (specs.ROLE.path, _fields(answer.body), note))
         self.guarded(('unknown-body-field',), self.check_unknown_body)
         self.guarded(('create-conflict',), lambda: self.check_conflict(role))
         self.guarded(('role-patch-replaces',), lambda: self.check_role_patch(role))
@@ -441,7 +442,7 @@ class Contract(object):
     def check_deployment_and_app(self):
         dep, app = self.prefix + 'Dep', self.prefix + 'App'
         kind = SCRATCH_ORIGIN['type']
-        origin = dict(SCRATCH_ORIGIN, **{specs.DEPLOYMENT_CREDENTIALS.split('.')[-1]: dict(
+        origin = dict(SCRATCH_ORIGIN, **{specs.DEPLOYMENT_CREDENTIALS.rsplit('.', maxsplit=1)[-1]: dict(
             (k, 'contract-check') for k in specs.DEPLOYMENT_CREDENTIAL_KEYS[kind])})
         answer = self.scratch(specs.DEPLOYMENT, dep, {'name': dep, 'originPrefix': '', 'origin': origin})
         if answer.status != 200:
@@ -474,7 +475,8 @@ class Contract(object):
         name = self.prefix + 'Sub'
         kind, target = specs.SUBSCRIPTION_WEBHOOK
         body = {'name': name, 'sender': 'deploy', specs.SUBSCRIPTION_EVENTS_FIELD: ['end', 'error'], specs.SUBSCRIPTION_TYPE: kind}
-        body[target.split('.')[0]] = {target.split('.')[1]: SCRATCH_WEBHOOK}
+        parent, leaf = target.split('.', 1)
+        body[parent] = {leaf: SCRATCH_WEBHOOK}
         answer = self.scratch(specs.SUBSCRIPTION, name, body)
         if answer.status != 200:
             self.record('subscription-secret', NOT_CHECKED, 'creating the scratch subscription was refused: %s' % _error(answer))

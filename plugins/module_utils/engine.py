@@ -385,9 +385,9 @@ def _shown(res, value, like, secrets):
     if value is _MISSING:
         return '(not in the answer)'
     if isinstance(value, dict):
-        keys = [k for k in value if k in like] if isinstance(like, dict) else list(value)
-        return dict((k, SECRET_MASK if k in res.secret_fields else _shown(res, value[k], like.get(k) if isinstance(like, dict) else None,
-                                                                            secrets)) for k in keys)
+        like = like if isinstance(like, dict) else None
+        keys = [k for k in value if k in like] if like is not None else list(value)
+        return dict((k, SECRET_MASK if k in res.secret_fields else _shown(res, value[k], (like or {}).get(k), secrets)) for k in keys)
     if isinstance(value, list):
         return [_shown(res, v, None, secrets) for v in value]
     if isinstance(value, str) and value in secrets:

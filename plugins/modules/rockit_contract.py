@@ -15,8 +15,8 @@ description:
     objects whose names start with O(prefix) (a role, a machine user, a deployment with dummy credentials, an app
     registered on it, a webhook subscription to a reserved example host), changes them the way the modules do, reads
     them back and deletes them again.
-  - It is polite to the Edge: one request at a time, at least O(request_interval) seconds apart, and every
-    C(Retry-After) is honoured (within O(max_retry_wait)).
+  - It is polite to the Edge. It sends one request at a time, at least O(request_interval) seconds apart, and
+    honours every C(Retry-After) (within O(max_retry_wait)).
   - The module does not fail when an assumption differs; RV(differs) lists them. The playbook
     C(rockitplay.edge.contract) prints the table, writes the JSON report and fails when one differs.
   - A task reports C(changed) only when a scratch object could not be deleted again (RV(scratch_left)).

@@ -27,8 +27,6 @@ import subprocess
 import sys
 
 import pytest
-import requests
-import yaml
 
 from conftest import EMULATOR, Emulator, run_playbook  # pylint: disable=import-error
 
@@ -197,8 +195,8 @@ def outcomes(run):
         if short in APPLY_TASKS:
             found[short] = (entry['status'], result.get('msg', ''))
             for item in result.get('results') or []:
-                found['%s/%s' % (short, item.get('name'))] = ('failed' if item.get('failed') else 'ok', item.get('msg', ''),
-                                                             item.get('changed'))
+                status = 'failed' if item.get('failed') else 'ok'
+                found['%s/%s' % (short, item.get('name'))] = (status, item.get('msg', ''), item.get('changed'))
         elif short in MODULE_TASKS + ('failing build',):
             found[short] = (entry['status'], result.get('msg', ''))
     return found
@@ -237,8 +235,9 @@ def check_variant(edge, variant, tmp_path, record_property):
     play = BOOTSTRAP + CHANGES + CONTRACT
 
     # run 1: bootstrap D1, the module tasks, then the contract check with writes
-    first = run_playbook(play, edge, extra_vars=dict(declaration(), tmp=tmp, secrets_file=secrets_file, contract_writes=True,
-                                                      contract_report=report, contract_request_interval=0))
+    variables = dict(declaration(), tmp=tmp, secrets_file=secrets_file, contract_writes=True, contract_report=report,
+                     contract_request_interval=0)
+    first = run_playbook(play, edge, extra_vars=variables)
     done = outcomes(first)
     loud = LOUD.get(variant, {})
     problems = []
