@@ -1,14 +1,15 @@
-"""ROCKIT Edge emulator: a stateful stand-in for the ROCKIT Edge Backend REST API (``/be/v1``).
+"""ROCKIT Edge emulator: a stateful stand-in for the ROCKIT Edge API (``/be/v1``, ``/adm/v1``, ``/srv/v1``).
 
 Run it with ``python tests/emulator/edge_emulator.py --port 0``; when it is ready it prints exactly
 one line, ``listening on http://HOST:PORT``.  Tests can also import it (after putting this
 directory on ``sys.path``) and use ``create_app(config)`` with the Flask test client.
 
 The modules next to this file hold the parts: ``emu_core`` (config, clock, errors, validator),
-``emu_store`` (SQLite), ``emu_state`` (organisations, credentials, tokens), ``emu_pipeline``
-(builds and tasks), ``emu_schemas`` and ``emu_api`` (the route table and handlers),
-``emu_openapi`` (``/openapi.json``), ``emu_control`` (test control, faults, request log) and
-``emu_fixtures`` (``--fixtures docs``).
+``emu_store`` (SQLite), ``emu_state`` (organisations, credentials, API keys, tokens),
+``emu_release`` (what each Edge release changes), ``emu_gateway`` (firewall, rate limits, gateway
+time limit), ``emu_pipeline`` (builds and tasks), ``emu_schemas`` and ``emu_api`` (the route table
+and handlers), ``emu_openapi`` (``/openapi.json``), ``emu_control`` (test control, faults, request
+log), ``emu_variants`` (``--variant``) and ``emu_fixtures`` (``--fixtures docs``).
 """
 
 import argparse
@@ -31,6 +32,7 @@ import emu_api  # noqa: E402
 import emu_control  # noqa: E402
 import emu_openapi  # noqa: E402
 import emu_release  # noqa: E402
+import emu_variants  # noqa: E402
 from emu_core import EmulatorConfig  # noqa: E402
 from emu_gateway import Gateway  # noqa: E402
 from emu_state import State  # noqa: E402
@@ -87,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
              "(0: no limit; default: the release's limits)")
     add("--gateway-timeout", type=float, default=defaults.gateway_timeout, metavar="S",
         help="seconds the gateway waits for the backend; a longer request gets 504 while its work stands")
+    add("--variant", dest="variants", action="append", default=[], metavar="NAME",
+        help="differ from the API assumptions in one plausible way (repeatable; --list-variants shows the names)")
+    add("--list-variants", action="store_true", help="print the names of the variants, one per line, and exit")
     add("--db", default=None, metavar="PATH", help="SQLite file that keeps the state across restarts "
                                                    "(default: in memory)")
     add("--fixtures", choices=["docs", "none"], default="none",
@@ -115,6 +120,8 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
     """Map parsed options to the emulator configuration."""
     from emu_core import parse_datetime  # pylint: disable=import-outside-toplevel
     data = vars(args).copy()
+    data.pop("list_variants", None)
+    data["variants"] = tuple(data.get("variants") or ())
     data["fixtures"] = None if data["fixtures"] == "none" else data["fixtures"]
     if data["start_time"] is not None:
         start = parse_datetime(data["start_time"])
@@ -122,6 +129,7 @@ def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
             raise ValueError("--start-time must be an RFC 3339 date-time such as 2025-01-01T00:00:00Z")
         data["start_time"] = start
     config = EmulatorConfig(**data)
+    emu_variants.Variants(config.variants)
     emu_release.profile(config.release, config.install, config.tier, config.rate_limit)
     if config.gateway_timeout <= 0:
         raise ValueError("--gateway-timeout must be more than 0 seconds")
@@ -223,6 +231,9 @@ def main(argv=None) -> int:
     """Parse the command line and serve until interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.list_variants:
+        print("\n".join(emu_variants.REGISTRY))
+        return 0
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     try:

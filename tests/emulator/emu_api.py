@@ -131,7 +131,7 @@ def page(ctx: Ctx, col: "Collection", items: list, render: Callable[[dict], list
     items = list(items)
     for field, descending in reversed(ctx.order()):
         items.sort(key=operator.itemgetter(col.key if field == "name" else field), reverse=descending)
-    offset, limit = ctx.query["offset"], ctx.query["limit"]
+    offset, limit = ctx.query["offset"], ctx.state.variants.apply("page_limit", ctx.query["limit"])
     if col.expand is None:
         window = items[offset:offset + limit]
         return {"totalCount": len(items), col.plural: [record for item in window for record in render(item)]}
@@ -171,6 +171,9 @@ class Collection:  # pylint: disable=too-many-instance-attributes
     before_delete: Callable | None = None
     after_delete: Callable | None = None
     delete_conflicts: bool = False
+    filters: dict = dataclasses.field(default_factory=dict)
+    match: Callable | None = None
+    detail_message: bool = False
 
 
 def _times(doc: dict) -> dict:
@@ -195,6 +198,7 @@ def render_app(ctx: Ctx, doc: dict) -> dict:  # pylint: disable=unused-argument
     """An app as the API shows it."""
     result = {key: doc[key] for key in ("name", "label", "maxBuilds", "deployments", "dxfName", "iCurBuild",
                                         "processing", "exporting", "deployed", "files", "sizeBytes")}
+    result["status"] = doc.get("status", "ok")
     result.update(_times(doc))
     return result
 
@@ -241,7 +245,7 @@ def _role_before_delete(ctx: Ctx, doc: dict) -> None:
 
 
 def _user_before_delete(ctx: Ctx, doc: dict) -> None:
-    if Store.key(doc["username"]) == Store.key(ctx.user["username"]):
+    if ctx.store.same("user", doc["username"], ctx.user["username"]):
         raise conflict("A user cannot delete itself.")
     if doc.get("_primary"):
         raise conflict("The primary administrator of the organisation cannot be deleted.")
@@ -273,11 +277,14 @@ USERS = Collection("user", "users", "user", "User", "beUsers", "username", "user
                    before_delete=_user_before_delete, delete_conflicts=True)
 APPS = Collection("app", "apps", "app", "App", "apps", "name", "appName", S.NAME, S.APP_OUT, render_app,
                   detail_fields=tuple(S.APP_DETAIL_FIELDS), list_fields=tuple(S.APP_LIST_FIELDS),
-                  before_delete=_app_before_delete)
+                  before_delete=_app_before_delete, detail_message=True)
 DEPLOYMENTS = Collection("deployment", "deployments", "deployment", "Deployment", "deployments", "name", "deployment",
                          S.DEPLOYMENT_NAME, S.DEPLOYMENT_OUT, render_deployment,
                          before_delete=_deployment_before_delete, after_delete=_deployment_after_delete,
-                         delete_conflicts=True)
+                         delete_conflicts=True, filters={"name": S.string(maxLength=200),
+                                                         "status": S.string(enum=["ok", "error"])},
+                         match=lambda query, doc: query.get("name", "").lower() in doc["name"].lower()
+                         and query.get("status", doc["status"]) == doc["status"])
 SUBSCRIPTIONS = Collection("subscription", "subscriptions", "subscription", "Subscription", "subscriptions", "name",
                            "subscriptionName", S.NAME, S.SUBSCRIPTION_OUT, render_subscription, sort=("name",),
                            expand=subscription_records, item_schema=S.SUBSCRIPTION_RECORD)
@@ -289,6 +296,8 @@ def list_objects(col: Collection) -> Callable:
     """The shared list handler of a collection."""
     def handler(ctx: Ctx) -> dict:
         docs = ctx.store.docs(ctx.org, col.kind)
+        if col.match:
+            docs = [doc for doc in docs if col.match(ctx.query, doc)]
         if col.expand:
             return page(ctx, col, docs, lambda doc: col.expand(ctx, doc))
         fields = ctx.fields()
@@ -299,7 +308,13 @@ def list_objects(col: Collection) -> Callable:
 def get_object(col: Collection) -> Callable:
     """The shared read handler of a collection."""
     def handler(ctx: Ctx, **params) -> dict:
-        return {col.singular: project(col.render(ctx, ctx.find(col, params[col.param])), ctx.fields())}
+        doc = ctx.find(col, params[col.param])
+        result = {col.singular: project(col.render(ctx, doc), ctx.fields())}
+        if col.detail_message:
+            result["message"] = doc.get("_message", "")
+        if col.expand:
+            result = ctx.state.variants.apply("subscription_detail", result, col.expand(ctx, doc))
+        return result
     return handler
 
 
@@ -356,7 +371,9 @@ def patch_role(ctx: Ctx) -> dict:
     if "label" in ctx.body:
         doc["label"] = ctx.body["label"]
     if "permissions" in ctx.body:
-        doc["permissions"] = dict(dict.fromkeys(RESOURCE_MAX, 0), **ctx.body["permissions"])
+        sent = ctx.body["permissions"]
+        doc["permissions"] = ctx.state.variants.apply("role_permissions", dict(dict.fromkeys(RESOURCE_MAX, 0), **sent),
+                                                      doc["permissions"], sent)
     doc["updated"] = ctx.now()
     return {"role": render_role(ctx, ctx.store.put(ctx.org, "role", doc["name"], doc))}
 
@@ -378,9 +395,9 @@ def create_user(ctx: Ctx) -> dict:
 
 def patch_user(ctx: Ctx) -> dict:
     """PATCH /be/v1/users: profile, label, roles, own password (oldPW/newPW) or a reset (resetCreds)."""
-    body = ctx.body
+    body = ctx.state.variants.apply("user_patch", ctx.body)
     doc = ctx.find(USERS, body["username"], edit=True)
-    is_self = Store.key(doc["username"]) == Store.key(ctx.user["username"])
+    is_self = ctx.store.same("user", doc["username"], ctx.user["username"])
     if not (is_self and set(body) <= set(S.SELF_SERVICE_FIELDS)):
         ctx.require("beUsers", "update")
     machine = doc["type"] == "machine"
@@ -414,13 +431,17 @@ def patch_user(ctx: Ctx) -> dict:
     return {"user": render_user(ctx, ctx.store.put(ctx.org, "user", doc["username"], doc))}
 
 
+def _app_deployments(ctx: Ctx, names: list[str]) -> list[str]:
+    return ctx.state.variants.apply("app_deployments", _canonical(ctx, DEPLOYMENTS, names, "deployments"))
+
+
 def create_application(ctx: Ctx) -> dict:
     """POST /be/v1/apps."""
     body = ctx.body
     doc = _new_doc(ctx, APPS, body["name"], name=body["name"], label=body["label"], maxBuilds=body.get("maxBuilds", 5),
-                   deployments=_canonical(ctx, DEPLOYMENTS, body.get("deployments", []), "deployments"), dxfName="",
+                   deployments=_app_deployments(ctx, body.get("deployments", [])), dxfName="",
                    iCurBuild=0, processing=False, exporting=False, deployed=[], files={"dxf": [], "patches": {}},
-                   sizeBytes=0, _lastBuild=0, _kept=[])
+                   sizeBytes=0, status="ok", _message="", _lastBuild=0, _kept=[])
     return {"app": render_app(ctx, ctx.store.put(ctx.org, "app", doc["name"], doc))}
 
 
@@ -428,7 +449,7 @@ def patch_app(ctx: Ctx) -> dict:
     """PATCH /be/v1/apps: label, maxBuilds, the whole deployments list."""
     doc = ctx.find(APPS, ctx.body["name"], edit=True)
     if "deployments" in ctx.body:
-        doc["deployments"] = _canonical(ctx, DEPLOYMENTS, ctx.body["deployments"], "deployments")
+        doc["deployments"] = _app_deployments(ctx, ctx.body["deployments"])
     doc.update((field, ctx.body[field]) for field in ("label", "maxBuilds") if field in ctx.body)
     doc["updated"] = ctx.now()
     return {"app": render_app(ctx, ctx.store.put(ctx.org, "app", doc["name"], doc))}
@@ -472,7 +493,10 @@ def patch_deployment(ctx: Ctx) -> dict:
     doc = ctx.find(DEPLOYMENTS, body["name"], edit=True)
     if "originPrefix" in body:
         doc["originPrefix"] = body["originPrefix"]
-    if "origin" in body:
+    if "origin" in body and ctx.state.variants.apply("origin_replaced", False):
+        doc["origin"] = {key: value for key, value in body["origin"].items() if key != "credentials"}
+        doc["_credentials"] = dict(body["origin"].get("credentials", {}))
+    elif "origin" in body:
         current = dict(doc["origin"], credentials=doc["_credentials"])
         patch = body["origin"]
         merged = dict(current, **patch) if patch.get("type", current["type"]) == current["type"] else dict(patch)
@@ -548,7 +572,7 @@ def list_tasks(ctx: Ctx) -> dict:
              and (not statuses or task["status"] in statuses) and (not types or task["taskType"] in types)
              and (after is None or task["created"] > after)]
     tasks.sort(key=lambda task: (task["created"], task["_seq"]))
-    return page(ctx, TASKS, tasks, lambda task: [render_task(ctx, task, details=False)])
+    return page(ctx, TASKS, tasks, lambda task: [ctx.state.variants.apply("task_item", render_task(ctx, task, False))])
 
 
 def patch_task(ctx: Ctx) -> dict:
@@ -663,7 +687,7 @@ def auth(ctx: Ctx) -> dict:
 
 def _key_owner(ctx: Ctx, username: str | None) -> dict:
     """The user whose keys a request manages (a private copy): the caller, or another user (beUsers.update)."""
-    if username is None or Store.key(username) == Store.key(ctx.user["username"]):
+    if username is None or ctx.store.same("user", username, ctx.user["username"]):
         return ctx.store.edit(ctx.org, "user", ctx.user["username"])
     ctx.require("beUsers", "update")
     return ctx.find(USERS, username, edit=True)
@@ -794,6 +818,7 @@ class Op:  # pylint: disable=too-many-instance-attributes
     errors: tuple = ()
     description: str = ""
     admin: str | None = None
+    creates: str | None = None
     releases: tuple = (emu_release.OLDEST, emu_release.NEWEST)
 
     def serves(self, release: int) -> bool:
@@ -854,8 +879,9 @@ def collection_ops(col: Collection, create: tuple | None, patch: tuple | None, c
     ops = [
         Op("GET", base, list_objects(col), "List %s" % col.plural, tag,
            success(totalCount=S.COUNT, **{col.plural: S.array(col.item_schema or col.out_schema)}),
-           (col.resource, "read"), query=list_query(col.sort, col.list_fields)),
-        Op("GET", one, get_object(col), "Read one %s" % col.singular, tag, success(**{col.singular: col.out_schema}),
+           (col.resource, "read"), query=dict(list_query(col.sort, col.list_fields), **col.filters)),
+        Op("GET", one, get_object(col), "Read one %s" % col.singular, tag,
+           success(**{col.singular: col.out_schema}, **({"message": S.string()} if col.detail_message else {})),
            (col.resource, "read"), query={"fields[]": fields_query(col.detail_fields)} if col.detail_fields else {},
            errors=(404,)),
         Op("DELETE", one, delete_object(col), "Delete a %s" % col.singular, tag, success(message=S.string()),
@@ -868,7 +894,7 @@ def collection_ops(col: Collection, create: tuple | None, patch: tuple | None, c
                       success(required=(col.singular,) + tuple(name for name in extra
                                                                if name not in ("apiKey", "apiKeyId")),
                               **{col.singular: col.out_schema}, **extra),
-                      (col.resource, "create"), body=schema, errors=(409,) + errors))
+                      (col.resource, "create"), body=schema, errors=(409,) + errors, creates=col.singular))
     if patch:
         handler, schema, patch_errors = patch
         ops.append(Op("PATCH", base, handler, "Update a %s" % col.singular, tag, success(**{col.singular: col.out_schema}),
@@ -898,7 +924,7 @@ ROUTES: list[Op] = [
        errors=(401,), releases=(emu_release.OLDEST, 152)),
     Op("POST", "/be/v1/apikeys", create_api_key, "Create an API key (for the caller, or for another user)",
        "apikeys", success(apiKey=S.string(), apiKeyId=S.string(), username=S.string(), created=S.DATE_TIME),
-       body=S.APIKEY_CREATE, errors=(403, 404, 409),
+       body=S.APIKEY_CREATE, errors=(403, 404, 409), creates="",
        description="Another user's key needs beUsers.update. The secret is returned only here."),
     Op("DELETE", "/be/v1/apikeys", delete_api_keys, "Delete every API key of a user (default: the caller)", "apikeys",
        success(deleted=S.COUNT), query={"username": S.NAME}, errors=(403, 404),
@@ -934,10 +960,10 @@ ROUTES: list[Op] = [
        description="Only the primary administrator. Without prune=true an organisation that holds anything besides "
                    "its primary administrator and Administrators is 409 conflict."),
     Op("POST", "/be/v1/orgs", create_organisation, "Create an organisation (the admin token in x-rockit-beauth-token)",
-       "orgs", ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), auth=False, admin=TOKEN_HEADER,
+       "orgs", ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), auth=False, admin=TOKEN_HEADER, creates="org",
        releases=(emu_release.OLDEST, 158)),
     Op("POST", "/adm/v1/orgs", create_organisation, "Create an organisation with its primary administrator", "admin",
-       ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), **ADMIN_ONLY,
+       ORG_CREATE_OUT, body=S.ORG_CREATE, errors=(409,), **ADMIN_ONLY, creates="org",
        description="Without adminPassword the answer carries initialPassword, once."),
     Op("GET", "/adm/v1/orgs", list_organisations, "List organisations", "admin",
        success(totalCount=S.COUNT, orgs=S.array(S.ORG_OUT)), query=list_query(ORGS.sort), **ADMIN_ONLY,
@@ -993,7 +1019,7 @@ def parse_query(spec: dict, args) -> dict:
     return result
 
 
-def parse_body(op: Op, request: flask.Request) -> dict:
+def parse_body(op: Op, request: flask.Request, variants) -> dict:
     """Decode and validate the JSON body; anything but a JSON object is 400 invalid-param."""
     if op.body is None:
         return {}
@@ -1007,6 +1033,7 @@ def parse_body(op: Op, request: flask.Request) -> dict:
             raise invalid("body", "the body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise invalid("body", "expected a JSON object.")
+    data = variants.apply("body", data, op.body)
     validate(op.body, data)
     return data
 
@@ -1028,8 +1055,10 @@ def make_view(state, op: Op) -> Callable:
             if op.permission:
                 ctx.require(*op.permission)
             ctx.query = parse_query(op.query, request.args)
-            ctx.body = parse_body(op, request)
+            ctx.body = parse_body(op, request, state.variants)
             result = op.handler(ctx, **params)
+            if op.creates is not None:
+                result = state.variants.apply("create_answer", result, op.creates)
         body = {"status": "success"}
         body.update(result)
         return json_response(200, body)
@@ -1047,7 +1076,7 @@ def register(app: flask.Flask, state) -> None:
 
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
-        return json_response(error.status, error.body())
+        return json_response(error.status, state.variants.apply("error_body", error.body(), error))
 
     @app.errorhandler(404)
     @app.errorhandler(405)

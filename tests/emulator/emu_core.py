@@ -35,6 +35,7 @@ class EmulatorConfig:
     tier: str = "paid"
     rate_limit: float | None = None
     gateway_timeout: float = 60.0
+    variants: tuple = ()
     db: str | None = None
     fixtures: str | None = None
     control: bool = True
@@ -387,6 +388,23 @@ def _validate_object(schema: dict, value: dict, path: str) -> None:
     for key, item in value.items():
         if key in properties:
             validate(properties[key], item, _join(path, key))
+
+
+def strip_unknown(schema: dict, value: Any) -> Any:
+    """A copy of ``value`` without the keys that ``schema`` does not know (a server that ignores them)."""
+    if "oneOf" in schema and isinstance(value, dict):
+        try:
+            schema = _branch(schema, value, "body")
+        except ApiError:
+            return value
+    if isinstance(value, dict) and "properties" in schema:
+        properties = schema["properties"]
+        closed = schema.get("additionalProperties") is False
+        return {key: strip_unknown(properties[key], item) if key in properties else item
+                for key, item in value.items() if key in properties or not closed}
+    if isinstance(value, list) and isinstance(schema.get("items"), dict):
+        return [strip_unknown(schema["items"], item) for item in value]
+    return value
 
 
 def public_schema(schema: Any) -> Any:

@@ -79,7 +79,7 @@ def load_docs(state, org: str) -> None:
     store.put(org, "app", "Sushi", {
         "name": "Sushi", "label": "Sushibar: All you can feed", "maxBuilds": 3, "deployments": ["gcore"],
         "dxfName": "b1e0efe3-3415-45ea-afa5-290c76ef3c4c", "iCurBuild": 3, "processing": False, "exporting": False,
-        "deployed": ["gcore"], "files": SUSHI_FILES, "sizeBytes": 166724585,
+        "deployed": ["gcore"], "files": SUSHI_FILES, "sizeBytes": 166724585, "status": "ok", "_message": "",
         "created": _epoch("2024-11-29T13:20:00Z"), "updated": float(SUSHI_TASKS[-1][1]),
         "_lastBuild": 3, "_kept": [1, 2, 3]})
     for build, epoch, step, status in SUSHI_TASKS:

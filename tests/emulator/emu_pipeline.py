@@ -34,6 +34,12 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def unreachable(host: str) -> bool:
+    """A host in the reserved top-level domain ``.invalid`` can never be reached (RFC 2606)."""
+    host = host.lower().rstrip(".")
+    return host == "invalid" or host.endswith(".invalid")
+
+
 def fetch_url(url: str, size: int | None) -> dict:
     """Download a build URL the way the emulator pretends to.
 
@@ -42,7 +48,7 @@ def fetch_url(url: str, size: int | None) -> dict:
     """
     parts = urllib.parse.urlsplit(url)
     host = (parts.hostname or "").lower()
-    if host == "invalid" or host.endswith(".invalid"):
+    if unreachable(host):
         return {"ok": False, "httpStatus": 404, "message": "Could not resolve host %s." % host}
     if host not in LOCAL_HOSTS:
         return {"ok": True, "size": size}
@@ -298,13 +304,23 @@ class Pipeline:
                     self.store.put(org, "task", task["name"], task)
                 return
             end = t0 + step_seconds
-            failure = self._failure(build, task)
+            failure = self._failure(org, build, task)
+            broken = failure.pop("_broken", [])
             task.update(failure, status="failed" if failure else "done", updated=end)
             self.store.put(org, "task", task["name"], task)
             if failure:
                 build.update(state="failed", updated=end)
                 self.store.put(org, "build", build["name"], build)
-                self._set_app(org, build["appName"], end, processing=False)
+                if task["step"] == "deploy":
+                    self._set_app(org, build["appName"], end, processing=False, status="error",
+                                  _message=failure["message"])
+                    for name in broken:
+                        doc = self.store.get(org, "deployment", name)
+                        self._set_deployment(org, name, "error", "The last deploy (build %d of app '%s') failed: the "
+                                             "origin endpoint %s could not be reached." % (
+                                                 build["iBuild"], build["appName"], doc["origin"].get("endpoint", "")))
+                else:
+                    self._set_app(org, build["appName"], end, processing=False)
                 return
             if build["step"] + 1 >= len(build["steps"]):
                 build.update(state="done", updated=end)
@@ -316,9 +332,34 @@ class Pipeline:
             build["updated"] = end
             self.store.put(org, "build", build["name"], build)
 
-    @staticmethod
-    def _failure(build: dict, task: dict) -> dict:
-        """The failure fields of a finished step, or {} when it succeeds."""
+    def targets(self, org: str, app: dict) -> list[dict]:
+        """The deployments a build of the app goes to: those it is registered on, or all when none is."""
+        registered = [doc for doc in (self.store.get(org, "deployment", name) for name in app["deployments"]) if doc]
+        return registered or self.store.docs(org, "deployment")
+
+    def _set_deployment(self, org: str, name: str, status: str, message: str) -> None:
+        """The read-only status of a deployment (its ``updated`` stays: nobody changed its settings)."""
+        doc = self.store.edit(org, "deployment", name)
+        if doc is not None and (doc["status"], doc["message"]) != (status, message):
+            doc.update(status=status, message=message)
+            self.store.put(org, "deployment", name, doc)
+
+    def _failure(self, org: str, build: dict, task: dict) -> dict:
+        """The failure fields of a finished step, or {} when it succeeds.
+
+        A deploy fails when the origin endpoint of a target deployment is a host under ``.invalid``
+        (``_broken`` names those deployments); a dltar step fails as its download did.
+        """
+        if task["step"] == "deploy":
+            app = self.store.get(org, "app", build["appName"])
+            broken = [doc for doc in self.targets(org, app) if unreachable(doc["origin"].get("endpoint", ""))] \
+                if app else []
+            if not broken:
+                return {}
+            return {"message": "Deploy failed: the origin of deployment %s could not be reached (%s)." % (
+                ", ".join("'%s'" % doc["name"] for doc in broken),
+                ", ".join(doc["origin"].get("endpoint", "") for doc in broken)),
+                "_broken": [doc["name"] for doc in broken]}
         fetch = build.get("fetch") or {}
         if task["step"] != "dltar":
             return {}
@@ -344,10 +385,11 @@ class Pipeline:
         dxf = image_files(org_name, app["name"], number, image_size)
         patches = {"%04d-%04d" % (source, number): patch_files(org_name, app["name"], source, number)
                    for source in kept[:-1]}
-        registered = [name for name in app["deployments"] if self.store.get(org, "deployment", name)]
-        deployed = registered or [doc["name"] for doc in self.store.docs(org, "deployment")]
+        deployed = [doc["name"] for doc in self.targets(org, app)]
+        for name in deployed:
+            self._set_deployment(org, name, "ok", "")
         size = sum(item["size"] for item in dxf) + sum(item["size"] for files in patches.values() for item in files)
         app.update(iCurBuild=number, dxfName=str(uuid.uuid5(_NAMESPACE, "%s/%s" % (build["name"], at))),
                    files={"dxf": dxf, "patches": patches}, sizeBytes=size, deployed=deployed, processing=False,
-                   updated=at, _kept=kept)
+                   status="ok", _message="", updated=at, _kept=kept)
         self.store.put(org, "app", app["name"], app)

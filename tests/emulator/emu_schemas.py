@@ -148,9 +148,10 @@ APP_OUT = obj({
     "iCurBuild": COUNT, "processing": BOOLEAN, "exporting": BOOLEAN, "deployed": array(string()),
     "files": obj({"dxf": array(FILE), "patches": {"type": "object", "additionalProperties": array(FILE)}},
                  ("dxf", "patches")),
-    "sizeBytes": COUNT, "created": DATE_TIME, "updated": DATE_TIME}, ("name",))
+    "sizeBytes": COUNT, "status": string(enum=["ok", "error"]), "created": DATE_TIME, "updated": DATE_TIME},
+    ("name",))
 APP_DETAIL_FIELDS = ["name", "label", "dxfName", "iCurBuild", "maxBuilds", "processing", "exporting", "deployed",
-                     "files", "deployments"]
+                     "files", "deployments", "status"]
 APP_LIST_FIELDS = APP_DETAIL_FIELDS + ["sizeBytes", "created", "updated"]
 BUILD_CREATE = obj({"appName": NAME, "url": URL, "size": COUNT}, ("appName",))
 BUILD_OUT = obj({"appName": string(), "iBuild": INTEGER, "taskGroup": string(), "tasks": array(string())},

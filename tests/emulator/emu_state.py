@@ -18,6 +18,7 @@ from emu_core import RESOURCE_MAX, ApiError, Clock, EmulatorConfig, conflict, in
 from emu_gateway import RateLimiter
 from emu_pipeline import Pipeline
 from emu_store import Store
+from emu_variants import Variants
 
 ADMIN_ROLE = "Administrators"
 API_KEY_HEADERS = ("x-rockit-orgname", "x-rockit-username", "x-rockit-api-key")
@@ -41,11 +42,13 @@ class State:
 
     def __init__(self, config: EmulatorConfig) -> None:
         self.config = config
-        self.profile = emu_release.profile(config.release, config.install, config.tier, config.rate_limit)
+        self.variants = Variants(config.variants)
+        self.profile = emu_release.profile(config.release, config.install, config.tier, config.rate_limit,
+                                           firewall_off=self.variants.apply("firewall_off", False))
         if config.gateway_timeout <= 0:
             raise ValueError("the gateway timeout must be more than 0 seconds")
         self.lock = threading.Lock()
-        self.store = Store(config.db)
+        self.store = Store(config.db, case_sensitive=self.variants.apply("case_sensitive", set()))
         self.clock = Clock(config.clock_speed, config.start_time)
         offset = self.store.meta_get("clock_offset")
         if offset is not None and config.start_time is None:
@@ -89,12 +92,13 @@ class State:
 
     def retry_after(self, seconds: int) -> str:
         """The value of a Retry-After header that asks to wait ``seconds``."""
-        return str(seconds)
+        return self.variants.apply("retry_after", str(seconds), seconds)
 
     def settings(self) -> dict:
         """What the emulator is set to behave like: release, installation, tier, limits, timeout."""
         return dict(self.profile.describe(), gatewayTimeout=self.config.gateway_timeout,
-                    rateLimitOption=self.config.rate_limit, adminToken=bool(self.config.admin_token))
+                    rateLimitOption=self.config.rate_limit, adminToken=bool(self.config.admin_token),
+                    variants=list(self.variants.names))
 
     def now(self) -> float:
         """The emulated time."""

@@ -21,8 +21,9 @@ _SCHEMA = (
 class Store:
     """Documents by organisation and kind, in creation order, cached in memory."""
 
-    def __init__(self, path: str | None = None) -> None:
+    def __init__(self, path: str | None = None, case_sensitive=frozenset()) -> None:
         self._lock = threading.Lock()
+        self._case_sensitive = frozenset(case_sensitive)
         self._conn = sqlite3.connect(path or ":memory:", check_same_thread=False, isolation_level=None)
         if path:
             self._conn.execute("PRAGMA journal_mode=WAL")
@@ -49,9 +50,17 @@ class Store:
         """Names are unique regardless of case; the key is the lower-case name."""
         return name.lower()
 
+    def _key(self, kind: str, name: str) -> str:
+        """The key of a document: its name, regardless of case unless the kind is matched with regard to case."""
+        return name if kind in self._case_sensitive else name.lower()
+
+    def same(self, kind: str, name: str, other: str) -> bool:
+        """True when two names name the same document of a kind."""
+        return self._key(kind, name) == self._key(kind, other)
+
     def get(self, org: str, kind: str, name: str) -> dict | None:
         """The stored document (do not modify it; use ``edit``), or None."""
-        return self._cache.get((org, kind), {}).get(self.key(name))
+        return self._cache.get((org, kind), {}).get(self._key(kind, name))
 
     def edit(self, org: str, kind: str, name: str) -> dict | None:
         """A private copy of the stored document, to change and ``put`` back."""
@@ -68,7 +77,7 @@ class Store:
 
     def put(self, org: str, kind: str, name: str, doc: dict) -> dict:
         """Insert or replace a document; a new one gets the next sequence number."""
-        key = self.key(name)
+        key = self._key(kind, name)
         bucket = self._cache.setdefault((org, kind), {})
         with self._lock:
             if key in bucket and "_seq" in bucket[key]:
@@ -85,7 +94,7 @@ class Store:
 
     def delete(self, org: str, kind: str, name: str) -> None:
         """Remove one document."""
-        key = self.key(name)
+        key = self._key(kind, name)
         with self._lock:
             self._cache.get((org, kind), {}).pop(key, None)
             self._conn.execute("DELETE FROM objects WHERE org = ? AND kind = ? AND key = ?", (org, kind, key))

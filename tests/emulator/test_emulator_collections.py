@@ -127,8 +127,8 @@ def test_app_crud_and_fields(api):
     app = api.ok("POST", "/be/v1/apps", json={"name": "Tetris", "label": "Blocks", "deployments": ["CDN1"]})["app"]
     assert app == {"name": "Tetris", "label": "Blocks", "maxBuilds": 5, "deployments": ["cdn1"], "dxfName": "",
                    "iCurBuild": 0, "processing": False, "exporting": False, "deployed": [],
-                   "files": {"dxf": [], "patches": {}}, "sizeBytes": 0, "created": "2025-06-01T00:00:00Z",
-                   "updated": "2025-06-01T00:00:00Z"}
+                   "files": {"dxf": [], "patches": {}}, "sizeBytes": 0, "status": "ok",
+                   "created": "2025-06-01T00:00:00Z", "updated": "2025-06-01T00:00:00Z"}
     assert api.ok("GET", "/be/v1/apps/Tetris", query={"fields[]": ["label", "maxBuilds"]})["app"] == {
         "name": "Tetris", "label": "Blocks", "maxBuilds": 5}
     error_of(api.get("/be/v1/apps/Tetris", query={"fields[]": "sizeBytes"}), 400, "invalid-param")

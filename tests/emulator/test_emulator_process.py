@@ -71,7 +71,7 @@ def test_help_documents_every_option():
                    "--fixtures", "--no-control", "--no-require-accept", "--session-ttl", "--auth-ttl",
                    "--orgsel-ttl", "--access-ttl", "--refresh-ttl", "--step-seconds", "--clock-speed",
                    "--latency-ms", "--tls-cert", "--tls-key", "--quiet", "--start-time", "--admin-token", "--release",
-                   "--install", "--tier", "--rate-limit", "--gateway-timeout"):
+                   "--install", "--tier", "--rate-limit", "--gateway-timeout", "--variant", "--list-variants"):
         assert option in result.stdout, option
     assert "default: 8765" in result.stdout and "default: ExampleOrg" in result.stdout
 
