@@ -10,6 +10,7 @@ backoff for idempotent requests, ``Retry-After`` on 429/503, pagination and erro
 
 import datetime
 import hashlib
+import math
 import random
 import time
 import traceback
@@ -145,7 +146,8 @@ def _retry_after(response):
         return None
     if now is None or now.tzinfo is None or moment.tzinfo is None:
         now = datetime.datetime.now(moment.tzinfo)
-    return max(0.0, (moment - now).total_seconds())
+    # An HTTP date counts whole seconds: wait until that second has begun, at least one second.
+    return max(1.0, float(math.ceil((moment - now).total_seconds())))
 
 
 def quote_segment(value):

@@ -172,7 +172,7 @@ class Contract(object):
         if answer.status != 400 or answer.get('error') != 'invalid-param':
             self.record('page-limit', DIFFERS, 'limit=%d answered %s' % (specs.MAX_PAGE_SIZE + 1, _error(answer)))
             return
-        for key, (total, dummy) in sorted(self.samples.items()):
+        for key, (total, dummy) in sorted(self.samples.items(), key=lambda item: -item[1][0]):   # the longest list first
             if total > 1:
                 path = specs.API_PREFIX + '/' + key
                 want = min(total, specs.MAX_PAGE_SIZE)
