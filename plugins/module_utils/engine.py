@@ -199,8 +199,11 @@ def _answer_fields(data):
 
 
 def _unnamed_not_found(exc):
-    """A 404 without an error name: a missing object on a server that differs from section 1, or an unknown route."""
-    return exc.status == 404 and not exc.error
+    """A JSON 404 without an error name: a missing object on a server that differs from section 1, or an unknown route.
+
+    (An HTML or empty 404 comes from something in front of the Edge, and stays an error.)
+    """
+    return exc.status == 404 and not exc.error and bool(exc.body)
 
 
 def _listed(client, res, name):

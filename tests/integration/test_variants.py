@@ -28,7 +28,7 @@ import sys
 
 import pytest
 
-from conftest import EMULATOR, Emulator, run_playbook  # pylint: disable=import-error
+EMULATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'emulator', 'edge_emulator.py')
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.xdist_group('variants')]  # pylint: disable=no-member
 
@@ -236,24 +236,24 @@ def state(edge):
 
 
 @pytest.mark.parametrize('variant', ['default'] + VARIANTS)
-def test_variant_is_correct_or_loud(variant, tmp_path, record_property):
+def test_variant_is_correct_or_loud(variant, tmp_path, record_property, emulator_factory, playbook):
     if variant != 'default' and variant not in CONTRACT_DIFFERS:
         pytest.fail('variant %s is new: add what the contract check reports for it to CONTRACT_DIFFERS (and to section 16 of '
                     'docs/api-assumptions.md)' % variant)
     args = ['--step-seconds', '2', '--quiet']
     if variant != 'default':
         args += ['--variant', variant] + list(EXTRA_OPTIONS.get(variant, ()))
-    edge = Emulator(*args)
+    edge = emulator_factory(*args)
     try:
         edge.speed(CLOCK_SPEED.get(variant, 10))
         SETUP.get(variant, lambda edge: None)(edge)
         edge.clear()
-        check_variant(edge, variant, tmp_path, record_property)
+        check_variant(edge, variant, tmp_path, record_property, playbook)
     finally:
-        edge.stop()
+        edge.stop()    # one emulator at a time
 
 
-def check_variant(edge, variant, tmp_path, record_property):
+def check_variant(edge, variant, tmp_path, record_property, run_playbook):
     tmp = str(tmp_path)
     report = os.path.join(tmp, 'contract.json')
     secrets_file = os.path.join(tmp, 'secrets.json')

@@ -254,7 +254,7 @@ def test_a_read_in_an_unknown_shape_fails_instead_of_creating_again():
 
 def test_a_404_without_an_error_name_is_absent_only_when_the_list_agrees():
     client = FakeClient([{'name': 'b'}])
-    unnamed = ApiError('GET', '/be/v1/things/a', 404, None, 'Not Found')
+    unnamed = ApiError('GET', '/be/v1/things/a', 404, None, 'Not Found', body={'message': 'Not Found'})
 
     def get_or_none(path):
         raise unnamed
@@ -265,3 +265,16 @@ def test_a_404_without_an_error_name_is_absent_only_when_the_list_agrees():
     client.list_all = lambda path, key: ([{'name': 'a'}], 1)
     with pytest.raises(ApiError):
         ensure(client, THING, 'a', 'present', {'label': 'A'})
+
+
+def test_an_html_404_stays_an_error():
+    client = FakeClient()
+
+    def get_or_none(path):
+        raise ApiError('GET', path, 404, None, 'the server answered with an HTML page')
+
+    client.get_or_none = get_or_none
+    client.list_all = lambda path, key: ([], 0)
+    with pytest.raises(ApiError):
+        ensure(client, THING, 'a', 'present', {'label': 'A'})
+    assert client.writes() == []

@@ -247,3 +247,22 @@ def test_origin_change_with_credentials_sends_the_whole_origin(fake, monkeypatch
                                                   'bucket': 'games', 'credentials': {'accessKeyId': 'AKIA-known-id',
                                                                                      'secretAccessKey': 's3-known-secret'}}
     assert result['diff']['before']['origin']['endpoint'] == 's3.eu-central-1.example.com'
+
+
+def test_subscription_create_without_a_secret_fails_loudly_naming_the_fields(fake, monkeypatch):
+    fake.add('GET', '/be/v1/subscriptions/deployWebhook', status=404, body=NOT_FOUND)
+    fake.add('POST', '/be/v1/subscriptions', body={'status': 'success', 'subscription': HOOK, 'jwt': {'alg': 'HS256'}})
+    result = run_module(rockit_subscription, fake, monkeypatch, **HOOK_ARGS)
+    assert result['failed'] and result['changed'] is True and 'secret' not in result
+    assert 'its answer carries no signing secret' in result['msg'] and 'jwt.alg' in result['msg']
+    assert 'state=absent' in result['msg'] and 'section 9' in result['msg'] and 'HS256' not in result['msg']
+
+
+def test_status_only_create_answers_are_read_back_once(fake, monkeypatch):
+    fake.add('GET', '/be/v1/subscriptions/deployWebhook', status=404, body=NOT_FOUND)
+    fake.add('POST', '/be/v1/subscriptions', body={'status': 'success', 'secret': 'sig-1'})
+    fake.add('GET', '/be/v1/subscriptions/deployWebhook', body={'status': 'success', 'subscription': HOOK})
+    result = run_module(rockit_subscription, fake, monkeypatch, **HOOK_ARGS)
+    assert result['changed'] is True and result['secret'] == 'sig-1' and result['subscription']['events'] == ['end', 'error']
+    assert calls(fake) == [('GET', '/be/v1/subscriptions/deployWebhook'), ('POST', '/be/v1/subscriptions'),
+                           ('GET', '/be/v1/subscriptions/deployWebhook')]
