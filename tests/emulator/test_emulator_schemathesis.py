@@ -91,3 +91,17 @@ class Machine(SCHEMA.as_state_machine()):  # pylint: disable=too-few-public-meth
 def test_stateful_links():
     Machine.run(settings=settings(max_examples=15, stateful_step_count=6, deadline=None, database=None,
                                   suppress_health_check=list(HealthCheck)))
+
+
+OLD_APP = edge_emulator.create_app({"quiet": True, "release": 152, "admin_api_key": API_KEY, "admin_token": ADMIN_TOKEN,
+                                    "rate_limit": 0})
+OLD_SCHEMA = schemathesis.openapi.from_wsgi("/openapi.json", OLD_APP).include(
+    path=["/be/v1/login", "/be/v1/auth", "/be/v1/orgs", "/adm/v1/ping", "/adm/v1/versions"])
+
+
+@OLD_SCHEMA.parametrize()
+@SETTINGS
+def test_the_operations_of_release_152_conform(case):
+    """The routes that only older releases have: the 2025 login, /be/v1/orgs, the service routes under /adm/v1."""
+    prepare(case)
+    case.call_and_validate(headers=HEADERS, excluded_checks=excluded_checks(case))
