@@ -71,6 +71,12 @@ def run_build(ctx):
     except ModuleFailure as failure:
         failure.details.update(result)  # a timeout still tells which build was started
         raise
+    if not tasks and p['fail_on_failed']:
+        # Nothing to judge the build by is not a success.
+        raise ModuleFailure('The build of app %s was imported, but the task list shows no task of its task group %s, so its '
+                            'outcome is unknown. Look at the tasks with rockitplay.edge.rockit_tasks_info (app_name); the Edge '
+                            'may filter tasks differently (taskGroup, docs/api-assumptions.md section 8).' % (app_name, group),
+                            tasks=[], **result)
     return finish(client, query, tasks, result, fail_on_failed=p['fail_on_failed'])
 
 

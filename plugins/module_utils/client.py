@@ -18,6 +18,7 @@ successes), so a caller that runs objects concurrently only needs to submit them
 import datetime
 import email.utils
 import hashlib
+import math
 import random
 import threading
 import time
@@ -146,7 +147,7 @@ def _error_from_response(method, path, response, auth):
 
 
 def _retry_after(response):
-    return parse_retry_after(response.headers.get('Retry-After'))
+    return parse_retry_after(response.headers.get('Retry-After'), date=response.headers.get('Date'))
 
 
 def quote_segment(value):
@@ -154,8 +155,12 @@ def quote_segment(value):
     return quote(str(value), safe='')
 
 
-def parse_retry_after(value, now=None):
-    """Seconds to wait from a ``Retry-After`` value: a number of seconds or an HTTP date; None when unreadable."""
+def parse_retry_after(value, now=None, date=None):
+    """Seconds to wait from a ``Retry-After`` value: a number of seconds or an HTTP date; None when unreadable.
+
+    An HTTP date is taken relative to the answer's ``Date`` header when there is one (the server's clock), else to
+    ``now``; it counts whole seconds, so the wait lasts until that second has begun, and at least one second.
+    """
     if value is None:
         return None
     value = str(value).strip()
@@ -165,14 +170,17 @@ def parse_retry_after(value, now=None):
         pass
     try:
         when = email.utils.parsedate_to_datetime(value)
+        server_now = email.utils.parsedate_to_datetime(date) if date else None
     except (TypeError, ValueError, IndexError):
         return None
     if when is None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=datetime.timezone.utc)
-    now = time.time() if now is None else now
-    return max(0.0, when.timestamp() - now)
+    if server_now is not None and server_now.tzinfo is None:
+        server_now = server_now.replace(tzinfo=datetime.timezone.utc)
+    reference = server_now.timestamp() if server_now is not None else (time.time() if now is None else now)
+    return max(1.0, float(math.ceil(when.timestamp() - reference)))
 
 
 def release_facts(release):
@@ -319,6 +327,8 @@ class EdgeClient(object):
         self.rate_limit_option = rate_limit
         self.limiter = RateLimiter(rate_limit, clock=clock, sleep=self._sleep_for_limit)
         self.in_flight = InFlightLimit(max_in_flight)
+        self.retry_after_seen = []      # every Retry-After a probe met, as sent (the contract check reports its form)
+        self._last_probe = None
         self.session = requests.Session()
         # Passed with every request as well: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
         self.verify = self.session.verify = (ca_path or True) if validate_certs else False
@@ -771,6 +781,59 @@ class EdgeClient(object):
             raise ApiError('GET', path, 200, None, 'read %d items but the server counts %d; the list changed while it was read, '
                                                    'run the task again' % (len(items), total))
         return items, total
+
+    # ------------------------------------------------------------------ the contract check
+    def probe(self, method, path, body=None, params=None, headers=None, interval=0.0):
+        """One request exactly as given, for the contract check: a :class:`Probe`, without raising on an error status.
+
+        ``headers`` adds or (with None) removes headers of the session. At least ``interval`` seconds pass between
+        two probes. A 429 or 503 with Retry-After is waited out (within max_retry_wait) and every Retry-After value
+        is recorded as sent in ``retry_after_seen``. Only a request that gets no answer raises :class:`ApiError`.
+        """
+        waited = 0.0
+        for attempt in range(self.retries + 1):
+            pause = interval - (time.monotonic() - self._last_probe) if self._last_probe is not None else 0
+            if pause > 0:
+                self.sleep(pause)
+            request_headers = self._auth_headers('be')
+            request_headers.update(headers or {})
+            self._count(method)
+            try:
+                response = self.session.request(method, self.base + path, json=body, params=params, headers=request_headers,
+                                                timeout=self.timeout, verify=self.verify)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                raise ApiError(method, path, None, None, 'no answer (%s)' % _short(exc))
+            finally:
+                self._last_probe = time.monotonic()
+            if response.status_code in WAIT_STATUSES and 'Retry-After' in response.headers:
+                self.retry_after_seen.append(response.headers['Retry-After'])
+                delay = _retry_after(response)
+                if delay is not None and attempt < self.retries and waited + delay <= self.max_retry_wait:
+                    self.sleep(delay)
+                    waited += delay
+                    continue
+            break
+        return Probe(response)
+
+
+class Probe(object):
+    """The answer to a probe: status, headers, the JSON object (or None) and the text."""
+
+    def __init__(self, response):
+        self.status = response.status_code
+        self.headers = dict(response.headers)
+        self.text = response.text or ''
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        self.body = body if isinstance(body, dict) else None
+
+    def get(self, key, default=None):
+        return (self.body or {}).get(key, default)
+
+    def __repr__(self):
+        return 'HTTP %s %s' % (self.status, self.text[:200])
 
 
 def _asks_for_org(exc):

@@ -14,6 +14,7 @@ from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_spec
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
 from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import declared, ensure, get_path, list_objects, merge, read, set_path, view
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import AssumptionError
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
 
@@ -182,15 +183,19 @@ def _update(ctx, name, current, desired, creds, key):
     old_type = get_path(current, ORIGIN_TYPE, None)
     new_type = get_path(desired, ORIGIN_TYPE, None)
     type_changed = new_type is not None and new_type != old_type
-    if type_changed:
-        if creds is None:
-            raise ModuleFailure('Changing the origin of deployment %s from %s to %s replaces the whole origin and needs the '
-                                'credentials of the new origin: %s.' % (name, old_type, new_type, _credential_names(new_type)))
-        # The new origin replaces the old one: every declared origin field is sent, not only the differing ones.
-        compare[ORIGIN] = {}
-        set_path(compare, ORIGIN_TYPE, old_type)
+    whole_origin = False
+    if type_changed and creds is None:
+        raise ModuleFailure('Changing the origin of deployment %s from %s to %s replaces the whole origin and needs the '
+                            'credentials of the new origin: %s.' % (name, old_type, new_type, _credential_names(new_type)))
     if creds is not None and (type_changed or always):
         secrets = merge(secrets, creds)
+        # Credentials go with the whole declared origin, so that a server whose PATCH replaces the origin (instead of
+        # merging it, as assumed) cannot lose a field that was not sent.
+        whole_origin = bool(get_path(desired, ORIGIN, None))
+        if whole_origin:
+            compare[ORIGIN] = {}
+            if type_changed:
+                set_path(compare, ORIGIN_TYPE, old_type)
     wanted_auth = desired.get(specs.DEPLOYMENT_DOWNLOAD_AUTH)
     if wanted_auth:
         kind = wanted_auth[specs.DEPLOYMENT_DOWNLOAD_AUTH_TYPE]
@@ -202,10 +207,18 @@ def _update(ctx, name, current, desired, creds, key):
             secrets = merge(secrets, key)
         elif key is not None and always:
             secrets = merge(secrets, key)
-    outcome = ensure(ctx.client, res, name, 'present', desired, ctx.check_mode, update_secrets=secrets or None, current=compare)
+    try:
+        outcome = ensure(ctx.client, res, name, 'present', desired, ctx.check_mode, update_secrets=secrets or None, current=compare)
+    except AssumptionError as exc:
+        lost = [e['field'] for e in exc.details.get('not_kept', ()) if e['field'].startswith(ORIGIN + '.')]
+        if lost:
+            exc.msg += (' The Edge seems to replace the whole origin on a PATCH (the fields not sent are gone: %s), so the stored '
+                        'origin credentials may be gone too. Run the task again with the credentials of the origin (%s) and '
+                        'update_secrets: always, which sends the whole origin.' % (', '.join(lost), _credential_names(new_type or old_type)))
+        raise
     result = outcome.result
-    if type_changed:
-        # The comparison saw only the old type; show the real origin before the change.
+    if whole_origin:
+        # The comparison saw no origin (or only the old type), so that all of it is sent; show the real origin before the change.
         real = view(res, current, declared(res, desired)).get(ORIGIN) or {}
         result['diff']['before'].setdefault(ORIGIN, {}).update(real)
     return result

@@ -47,3 +47,22 @@ class ModuleFailure(Exception):
         super(ModuleFailure, self).__init__(msg)
         self.msg = msg
         self.details = details
+
+
+class EdgeFailure(Exception):
+    """A failure found after a write, with a message that says what happened and what to do.
+
+    ``details`` go into the failed result (never a secret); ``extras`` are one-time values the server issued
+    on the way (a new API key or signing secret): they must not be lost, so the module hands them back in its
+    (hidden) result.
+    """
+
+    def __init__(self, msg, details=None, extras=None):
+        super(EdgeFailure, self).__init__(msg)
+        self.msg = msg
+        self.details = dict(details or {})
+        self.extras = dict(extras or {})
+
+
+class AssumptionError(EdgeFailure):
+    """The Edge answered, but not the way the API assumptions page says; the task fails loudly instead of guessing."""

@@ -56,6 +56,11 @@ PERMISSION_MAX = {
 }
 ADMIN_ROLE = 'Administrators'
 
+# Where the API assumptions page (docs/api-assumptions.md) describes what the collection relies on, per resource
+# and field: a failure after a write (the Edge did not keep a declared value) points the user there.
+READ_ONE = '1 (Read one: GET <collection>/<name> answers {"<singular>": {...}})'
+CREATE_ANSWER = '1 (Create: the answer carries the created object as a read would return it)'
+
 ROLE = Resource(
     key='role', path=API_PREFIX + '/roles', id_field='name',
     fields=('label', 'permissions'),
@@ -63,16 +68,33 @@ ROLE = Resource(
     defaults={'label': '', 'permissions': dict.fromkeys(PERMISSION_MAX, 0)},
     constraints={'name': NAME, 'label': LABEL},   # permissions: PERMISSION_MAX
     permission='roles',
+    assumptions={
+        '': '4 (Roles)', 'read': READ_ONE, 'create': CREATE_ANSWER,
+        'permissions': '4 (Roles: a permissions object in a create or patch is the whole map; resources not sent are 0)',
+    },
 )
 
+# The one-time API key in the create answer of a machine user: the assumed name first, then other plausible
+# names it is looked for under (at the top of the answer, then inside the user object), so that it is never lost.
+USER_API_KEY_NAMES = ('apiKey', 'key', 'api_key', 'apikey', 'apiKeySecret', 'apiKeyValue', 'token', 'secret')
+USER_API_KEY_ID = 'apiKeyId'
+USER_SECRET_FIELDS = ('password', 'resetCreds', 'oldPW', 'newPW') + USER_API_KEY_NAMES  # never returned by reads; dropped if they were
+
 USER_EMAIL_PATTERN = r'^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$'
+
 USER = Resource(
     key='user', path=API_PREFIX + '/users', id_field='username',
     fields=('email', 'firstname', 'surname', 'title', 'label', 'roles'),
     sets=('roles',),
     names=('roles',),
-    create_extras={'apiKey': 'api_key'},
+    create_extras={'api_key': USER_API_KEY_NAMES},
     defaults={'roles': []},
+    secret_fields=USER_SECRET_FIELDS,
+    assumptions={
+        '': '5 (Users)', 'read': READ_ONE, 'create': CREATE_ANSWER,
+        'roles': "5 (Users: roles in a create or patch is the user's whole list of roles, kept in the roles' own spelling)",
+        'api_key': '5 and 12 (Users, API keys: the create answer of a machine user carries its key as apiKey, once)',
+    },
     constraints={
         'username': NAME,
         'email': Text(0, 254, USER_EMAIL_PATTERN, 'name@domain.tld, at most 254 characters', what='an e-mail address'),
@@ -93,7 +115,6 @@ USER_PASSWORD = 'password'              # create (human users)
 USER_RESET = ('resetCreds', 'password')  # administrator reset
 USER_OLD_PASSWORD = 'oldPW'             # self-service change (documented)
 USER_NEW_PASSWORD = 'newPW'
-USER_SECRET_FIELDS = ('apiKey', 'password', 'resetCreds', 'oldPW', 'newPW')  # never returned by reads; dropped if they were
 USER_DEFAULTS_BY_TYPE = {USER_TYPE_HUMAN: {'title': ''}, USER_TYPE_MACHINE: {}}  # what a create fills in, per type
 
 APP_MAX_BUILDS = (1, 100)               # documented default 5; range chosen
@@ -110,6 +131,11 @@ APP = Resource(
         'deployments': Names(DEPLOYMENT_NAME, 100, 'deployment names'),
     },
     permission='apps',
+    assumptions={
+        '': '7 (Apps)', 'read': READ_ONE, 'create': CREATE_ANSWER,
+        'deployments': '7 (Apps: deployments lists the deployments the app is registered on, and an empty list publishes it to '
+                       'EVERY deployment; in a create or patch it is the whole list)',
+    },
 )
 APP_DETAIL_FIELDS = ('name', 'label', 'dxfName', 'iCurBuild', 'maxBuilds', 'processing', 'exporting', 'deployed', 'files', 'deployments')
 APP_LIST_FIELDS = APP_DETAIL_FIELDS + ('sizeBytes', 'created', 'updated')
@@ -131,6 +157,12 @@ DEPLOYMENT = Resource(
         'downloadAuth.key': SECRET,
     },
     permission='deployments',
+    secret_fields=('credentials', 'key', 'accessKeyId', 'secretAccessKey', 'keyName'),
+    assumptions={
+        '': '6 (Deployments)', 'read': READ_ONE, 'create': CREATE_ANSWER,
+        'origin': '6 (Deployments: a patch merges origin key by key, so origin fields and credentials not sent are kept)',
+        'downloadAuth': '6 (Deployments: reads carry downloadAuth as null or only its type)',
+    },
 )
 DEPLOYMENT_ORIGIN_OPTIONS = {           # module option (inside origin) -> API path
     'type': 'origin.type', 'endpoint': 'origin.endpoint', 'region': 'origin.region', 'bucket': 'origin.bucket',
@@ -149,12 +181,22 @@ DEPLOYMENT_DOWNLOAD_AUTH_KEY = 'downloadAuth.key'  # write-only
 DEPLOYMENT_CONFLICT_APPS = 'apps'                 # 409 body on delete: the registered apps
 
 SUBSCRIPTION_SLACK_PATTERN = r'^(#[a-z0-9._-]{1,80}|[CGD][A-Z0-9]{8,20})$'
+
+# The one-time signing secret in the create answer of a subscription: the assumed name first, then other plausible names.
+SUBSCRIPTION_SECRET_NAMES = ('secret', 'signingSecret', 'signing_secret', 'webhookSecret', 'sharedSecret', 'jwtSecret', 'key')
+
 SUBSCRIPTION = Resource(
     key='subscription', path=API_PREFIX + '/subscriptions', id_field='name',
     fields=('sender', 'events', 'type', 'webhook.url', 'slack.channelId'),
     sets=('events',),
     patch=False,
-    create_extras={'secret': 'secret'},
+    create_extras={'secret': SUBSCRIPTION_SECRET_NAMES},
+    secret_fields=SUBSCRIPTION_SECRET_NAMES,
+    assumptions={
+        '': '9 (Subscriptions)', 'create': CREATE_ANSWER,
+        'read': '9 (Subscriptions: read one answers {"subscription": {"name", "sender", "events": [...], "type", target}})',
+        'secret': '9 (Subscriptions: the create answer carries the signing secret as secret, once)',
+    },
     constraints={
         'name': NAME,
         'webhook.url': Url(),
@@ -181,6 +223,7 @@ TASK = Resource(
     constraints={'name': Text(1, 200, TASK_NAME_PATTERN, what='a task name',
                               allowed='letters, digits, -, _ and ., at most 200, such as exampleorg-sushi-0001-1732886919-dltar')},
     permission='tasks',
+    assumptions={'': '8 (Tasks and triggers)', 'read': '8 (Tasks: details answer {"task": {...}})'},
 )
 TASK_FILTERS = {
     'app_name': 'appName', 'task_group': 'taskGroup', 'statuses': 'status[]', 'task_types': 'taskTypes[]',
@@ -195,6 +238,8 @@ TASK_TYPES = ('build', 'deploy', 'replication', 'cleanup', 'migration', 'test', 
 TASK_ORDER_FIELDS = ('appName', 'taskType', 'created', 'name', 'status')
 TASK_FAILURE_FIELDS = ('httpStatus', 'exitCode', 'sizeBytesActual', 'sizeBytesExpected', 'fileReadFailed', 'message')
 TASK_LIST_FIELDS = ('name', 'service', 'status', 'appName', 'taskType', 'taskGroup', 'created')  # a list item (documented + chosen)
+TASK_LIST_DOCUMENTED = ('name', 'service', 'status')    # what a list item carries by the documentation; the rest is read
+TASK_STATIC_FIELDS = ('appName', 'taskType', 'taskGroup', 'created')  # from the details when a list item lacks them (never change)
 TASK_NAME = 'name'
 TASK_STATUS = 'status'
 TASK_APP = 'appName'

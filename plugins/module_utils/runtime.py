@@ -17,7 +17,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError, ConfigError, connection_argument_spec, get_client,
 )
-from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ModuleFailure
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import EdgeFailure, ModuleFailure
 
 
 class ModuleDef(object):
@@ -140,6 +140,13 @@ def execute(definition, ctx):
                             changed=_written(ctx) > written)
     except ConfigError as exc:
         raise ModuleFailure(str(exc))
+    except EdgeFailure as exc:
+        # One-time secrets issued on the way stay in the (hidden) result.
+        details = dict(exc.details)
+        details.update((key, value) for key, value in exc.extras.items() if key in definition.secret_results and value)
+        if _written(ctx) > written:
+            details['changed'] = True
+        raise ModuleFailure(exc.msg, **details)
     except ModuleFailure as failure:
         # a failure after a write the Edge accepted still reports the change
         if _written(ctx) > written:

@@ -6,14 +6,20 @@
 The API has no PATCH for subscriptions: the engine replaces a changed subscription (unsubscribe, then
 subscribe again), which issues a new signing secret. The list endpoint returns one record per
 (name, event); the info module aggregates them back into one entry per name.
+
+A subscription is replaced only when a declared field really differs in an answer whose shape was
+recognised: the aggregated object of the API assumptions page, or the list's (name, event) records.
+Any other shape fails the task before anything is written, so that a server that answers differently
+never causes a replacement (and a new signing secret) on every run.
 """
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
-from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects, set_path
+from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, get_path, list_objects, set_path, unwrap
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import EdgeFailure
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
-from ansible_collections.rockitplay.edge.plugins.module_utils.user import check_secret_file, keep_secret
+from ansible_collections.rockitplay.edge.plugins.module_utils.user import check_secret_file, keep_secret, store_secret
 
 WEBHOOK_TYPE, WEBHOOK_FIELD = specs.SUBSCRIPTION_WEBHOOK
 SLACK_TYPE, SLACK_FIELD = specs.SUBSCRIPTION_SLACK
@@ -59,12 +65,43 @@ def _other_target(kind):
     return [TARGETS[k].split('.')[0] for k in TARGETS if k != kind][0]
 
 
+def recognised(obj):
+    """Whether a subscription object has the shape the module compares: sender, a list of events, a type and its target."""
+    if not isinstance(obj, dict) or not obj.get(specs.SUBSCRIPTION.id_field):
+        return False
+    kind = obj.get(specs.SUBSCRIPTION_TYPE)
+    events = obj.get(specs.SUBSCRIPTION_EVENTS_FIELD)
+    return (isinstance(obj.get('sender'), str) and isinstance(events, list) and all(isinstance(e, str) for e in events)
+            and kind in TARGETS and isinstance(get_path(obj, TARGETS[kind], None), str))
+
+
+def parse(data):
+    """The subscription in an answer: the aggregated object, or the (name, event) records of the list; else None."""
+    obj = unwrap(specs.SUBSCRIPTION, data)
+    if recognised(obj):
+        return obj
+    records = None
+    for key in (specs.SUBSCRIPTION.list_key, specs.SUBSCRIPTION.item_key):
+        if isinstance(data.get(key), list):
+            records = data[key]
+    if records and all(isinstance(r, dict) and isinstance(r.get(specs.SUBSCRIPTION_RECORD_EVENT), str) for r in records):
+        found = aggregate(records)
+        if len(found) == 1 and recognised(found[0]):
+            return found[0]
+    return None
+
+
 def run_subscription(ctx):
     p = ctx.params
     check_name(p['name'])
     desired = _desired(p)
     check_secret_file(p['secret_file'], 'secret_file')
-    outcome = ensure(ctx.client, specs.SUBSCRIPTION, p['name'], p['state'], desired, ctx.check_mode)
+    try:
+        outcome = ensure(ctx.client, specs.SUBSCRIPTION, p['name'], p['state'], desired, ctx.check_mode, parse=parse)
+    except EdgeFailure as exc:
+        # A secret issued on the way (a restore after a refused replacement) is never lost.
+        store_secret(ctx, exc.extras.get('secret'), p['secret_file'], 'signing secret', p['name'])
+        raise
     result = outcome.result
     if p['state'] == 'absent':
         return result
@@ -78,7 +115,8 @@ def run_subscription(ctx):
     if outcome.action == 'replaced' and before.get(other) and isinstance(result.get('diff'), dict):
         result['diff']['before'][other] = before[other]
     keep_secret(ctx, result, outcome, 'secret', p['secret_file'], 'signing secret', p['name'],
-                'change the subscription or delete it (state=absent) and create it again, then update the webhook receiver')
+                'delete the subscription (state=absent) and create it again, then give the new secret to the webhook receiver',
+                res=specs.SUBSCRIPTION)
     return result
 
 
@@ -110,7 +148,7 @@ def run_subscription_info(ctx):
     p = ctx.params
     if p['name'] is not None:
         check_name(p['name'])
-        found, _count = list_objects(ctx.client, specs.SUBSCRIPTION, name=p['name'])
+        found, _count = list_objects(ctx.client, specs.SUBSCRIPTION, name=p['name'], parse=parse)
         subscriptions = aggregate(found)
         records = [r for s in subscriptions for r in expand(s)]
     else:

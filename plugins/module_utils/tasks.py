@@ -7,6 +7,12 @@ A :class:`TaskQuery` is a validated task listing: the filters the Edge applies (
 ``taskGroup``, ``status[]``, ``taskTypes[]``, ``created``, ``order[]``) plus those applied here
 (exact names, created before, an exact task group). :func:`wait_for` polls one query until its
 tasks are settled; :func:`finish` adds detail records, the status counts and the failure check.
+
+Only ``name``, ``service`` and ``status`` of a list item are documented. Whatever else a filter, a
+wait or the failure check needs (the app, the task group, the creation time) is taken from the list
+item when it is there and read from the task's details when it is not, so a server whose list items
+carry only the documented fields gives the same answers (a few more reads), never a wrong success.
+A task whose status is unknown is never taken as settled or successful.
 """
 
 import math
@@ -142,6 +148,7 @@ class TaskQuery(object):
         self.page_size = min(page_size or specs.MAX_PAGE_SIZE, specs.MAX_PAGE_SIZE)
         self.limit = limit
         self.details = {}
+        self.static = {}     # name -> the fields of its details that never change (read once per module run)
 
     @property
     def local(self):
@@ -171,7 +178,30 @@ class TaskQuery(object):
         """The detail record of a task (read once per run of the query), or None when it is gone."""
         if name not in self.details:
             self.details[name] = read(client, specs.TASK, name)
+            if self.details[name] is not None:
+                self.static[name] = dict((k, self.details[name][k]) for k in specs.TASK_STATIC_FIELDS if k in self.details[name])
         return self.details[name]
+
+    def complete(self, client, task, fields):
+        """The task with ``fields``: from the list item, else from its details (a list item documents only name, service, status)."""
+        missing = [f for f in fields if task.get(f) is None]
+        name = task.get(NAME)
+        if not missing or not name:
+            return task
+        if all(f in specs.TASK_STATIC_FIELDS for f in missing) and all(f in self.static.get(name, {}) for f in missing):
+            known = self.static[name]
+        else:
+            known = self.detail(client, name) or {}
+        return dict(task, **dict((f, known[f]) for f in missing if known.get(f) is not None))
+
+    def needs(self):
+        """The fields of a list item the filters applied here need."""
+        fields = [STATUS]
+        if self.group is not None:
+            fields.append(GROUP)
+        if self.created_before is not None:
+            fields.append(CREATED)
+        return fields
 
     def _by_names(self, client):
         found = {}
@@ -200,7 +230,8 @@ class TaskQuery(object):
             tasks, total = self._by_names(client)
         else:
             items, total = self._list(client, limit=None if self.local else self.limit)
-            tasks = [t for t in items if self._keeps(t)]
+            needed = self.needs()
+            tasks = [t for t in (self.complete(client, item, needed) for item in items) if self._keeps(t)]
         truncated = False
         if self.limit is not None and len(tasks) > self.limit:
             tasks, truncated = tasks[:self.limit], True
@@ -227,6 +258,10 @@ def _timeout_message(timeout, pending, busy, error):
         shown = ', '.join('%s (%s)' % (t.get(NAME), t.get(STATUS)) for t in pending[:LISTED_PENDING])
         more = ' and %d more' % (len(pending) - LISTED_PENDING) if len(pending) > LISTED_PENDING else ''
         parts.append('Still pending: %s%s.' % (shown, more))
+        unknown = unknown_status(pending)
+        if unknown:
+            parts.append('The status of %s is not one the collection knows (docs/api-assumptions.md section 8), so it was not '
+                         'taken as finished.' % ', '.join(str(t.get(NAME)) for t in unknown[:LISTED_PENDING]))
     if busy:
         parts.append('The Edge is still processing a build of %s (more steps are coming).' % ', '.join('app %s' % a for a in busy))
     if error is not None:
@@ -256,7 +291,8 @@ def wait_for(client, query, timeout, sleep, statuses=None, pipeline=False, apps=
         if outcome is not None:
             pending = [t for t in outcome[0] if t.get(STATUS) not in wanted]
             if not pending and pipeline:
-                busy = processing_apps(client, set(apps) | set(t.get(APP) for t in outcome[0]))
+                tasks = [query.complete(client, t, (APP,)) for t in outcome[0]]
+                busy = processing_apps(client, set(apps) | set(t.get(APP) for t in tasks))
             if not pending and not busy:
                 return outcome
         elapsed = max(time.monotonic() - start, slept)
@@ -289,6 +325,9 @@ def failed_tasks(client, query, tasks):
     A failed task does not count once it is acknowledged (an expired task is) or once a later task of
     its task group exists (it was retried and the build went on).
     """
+    if not any(task.get(STATUS) == specs.TASK_FAILED for task in tasks):
+        return []
+    tasks = [query.complete(client, task, (GROUP, CREATED)) for task in tasks]
     newest = {}
     for task in tasks:
         created = task_time(task)
@@ -326,8 +365,16 @@ def failure_message(records):
                    'or acknowledge it (acknowledged: true) so that it no longer counts.')
 
 
+def unknown_status(tasks):
+    """The tasks whose status the collection does not know (missing, or not one of the statuses of section 8)."""
+    return [t for t in tasks if t.get(STATUS) not in STATUSES]
+
+
 def finish(client, query, tasks, result, details=False, fail_on_failed=False):
-    """Complete a task result: detail records (``details``), ``status_counts``, and the failure check."""
+    """Complete a task result: detail records (``details``), ``status_counts``, and the failure check.
+
+    With ``fail_on_failed``, a task whose status is unknown fails too: it is never reported as a success.
+    """
     if details:
         tasks = [dict(t, **(query.detail(client, t[NAME]) or {})) for t in tasks]
     result[specs.TASK.list_key] = tasks
@@ -336,6 +383,12 @@ def finish(client, query, tasks, result, details=False, fail_on_failed=False):
         records = failed_tasks(client, query, tasks)
         if records:
             raise ModuleFailure(failure_message(records), failed_tasks=records, **result)
+        unknown = unknown_status(tasks)
+        if unknown:
+            raise ModuleFailure('The status of %s is not known to the collection (%s), so the tasks cannot be reported as '
+                                'successful. Known statuses: %s (docs/api-assumptions.md section 8).'
+                                % (', '.join(str(t.get(NAME)) for t in unknown[:LISTED_PENDING]),
+                                   ', '.join(sorted(set(repr(t.get(STATUS)) for t in unknown))), ', '.join(STATUSES)), **result)
     return result
 
 

@@ -14,7 +14,8 @@ import os
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
 from ansible_collections.rockitplay.edge.plugins.module_utils.constraints import check
-from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ensure, list_objects, read
+from ansible_collections.rockitplay.edge.plugins.module_utils.engine import ASSUMPTIONS_PAGE, ensure, list_objects, read
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import EdgeFailure
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import check_name
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure, write_secret_file
 
@@ -92,6 +93,25 @@ def password_works(client, username, password):
     return client.password_works(username, password)
 
 
+def confirm_password_change(ctx, username, old, new):
+    """After a lost answer to a password change (a compare-and-swap write): was it carried out?
+
+    The request is never sent again blindly (a change that was carried out would then be refused for its stale
+    old password): the new password working means it was; the old one working means it was not (it may be sent
+    once more); neither working is reported as it is.
+    """
+    def confirm():
+        if password_works(ctx.client, username, new):
+            return True
+        if password_works(ctx.client, username, old):
+            return False
+        raise ModuleFailure('The answer to the password change of %s was lost, and now the Edge accepts neither current_password '
+                            'nor password: someone else changed the password meanwhile, or the account is locked. Nothing was sent '
+                            'again. Find out who changed it (or reset it as an administrator: leave current_password out), then '
+                            'run the task again.' % username, changed=False)
+    return confirm
+
+
 def _update_secrets(ctx, current):
     """The password change for an existing human user, or None (update_password=on_create)."""
     p = ctx.params
@@ -136,22 +156,41 @@ def check_secret_file(path, option):
         raise ModuleFailure('%s: %s is a directory; give the path of the file to write.' % (option, path))
 
 
-def keep_secret(ctx, result, outcome, key, path, what, name, rotate):
+def store_secret(ctx, secret, path, what, name):
+    """Write a secret the Edge issued once to ``path``; a file that cannot be written is a warning (the result keeps it)."""
+    if secret and path:
+        try:
+            write_secret_file(path, secret)
+        except (OSError, ModuleFailure) as exc:
+            ctx.warn('The %s of %s could not be written to %s (%s); it is only in the registered result of this task.'
+                     % (what, name, path, getattr(exc, 'msg', None) or exc))
+
+
+def missing_secret(res, key, what, name, fields, rotate):
+    """The sentence for a create answer that carries no one-time secret: the fields it had (never values), how to recover."""
+    return ('The Edge created %s %s, but its answer carries no %s: the collection looks for it under %s (at the top of the answer '
+            'and inside the object), and the answer has the fields %s. The %s is issued only once and cannot be read later. '
+            'To recover, %s. Then check %s section %s, and add the name this Edge uses to rockit_specs.py.'
+            % (res.key, name, what, ', '.join(res.create_extras[key]), ', '.join(fields or []) or '(none)', what, rotate,
+               ASSUMPTIONS_PAGE, res.assumption(key)))
+
+
+def keep_secret(ctx, result, outcome, key, path, what, name, rotate, res=None):
     """Return a secret the server issued once under ``key`` and write it to ``path``; it must never be lost.
 
     A file that cannot be written is a warning, not a failure, so the secret stays in the (registered) result.
+    A create answer that arrived without the secret fails loudly (the object exists, its secret is gone).
     """
     secret = outcome.extras.get(key)
     if secret:
         result[key] = secret
-        if path:
-            try:
-                write_secret_file(path, secret)
-            except (OSError, ModuleFailure) as exc:
-                ctx.warn('The %s of %s could not be written to %s (%s); it is only in the registered result of this task.'
-                         % (what, name, path, getattr(exc, 'msg', None) or exc))
+        store_secret(ctx, secret, path, what, name)
     elif outcome.action in ('created', 'replaced') and not ctx.check_mode:
-        ctx.warn('The Edge returned no %s for %s, and it cannot be read later. To get a new one, %s.' % (what, name, rotate))
+        if outcome.answer_lost or res is None:
+            ctx.warn('The Edge returned no %s for %s, and it cannot be read later. To get a new one, %s.' % (what, name, rotate))
+        else:
+            raise ModuleFailure(missing_secret(res, key, what, name, outcome.answer_fields, rotate), changed=True,
+                                answer_fields=outcome.answer_fields, **dict((k, v) for k, v in result.items() if k != 'changed'))
     elif path and not ctx.check_mode and not os.path.exists(os.path.expanduser(path)):
         ctx.warn('%s does not exist, and the %s of %s is only returned when it is issued, so it cannot be written now. '
                  'If it was lost, %s.' % (path, what, name, rotate))
@@ -184,9 +223,17 @@ def run_user(ctx):
                                     % (p['username'], 'human' if kind == HUMAN else MACHINE, ', '.join(missing)))
             desired.setdefault('roles', [])
     create_secrets = {specs.USER_PASSWORD: p['password']} if kind == HUMAN and p['password'] is not None else None
+    update_secrets = _update_secrets(ctx, current)
+    confirm = None
+    if update_secrets and specs.USER_OLD_PASSWORD in update_secrets:
+        confirm = confirm_password_change(ctx, p['username'], p['current_password'], p['password'])
     try:
         outcome = ensure(ctx.client, specs.USER, p['username'], p['state'], desired, ctx.check_mode,
-                         create_secrets=create_secrets, update_secrets=_update_secrets(ctx, current), current=current)
+                         create_secrets=create_secrets, update_secrets=update_secrets, current=current, confirm_update=confirm)
+    except EdgeFailure as exc:
+        if kind == MACHINE and p['state'] == 'present':
+            _secret_of_failure(ctx, exc, p)
+        raise
     except ApiError as exc:
         if _refused(exc, specs.USER_OLD_PASSWORD):
             raise ModuleFailure('current_password is not the current password of %s (the Edge refused the change: %s).'
@@ -203,9 +250,24 @@ def run_user(ctx):
         for field, value in specs.USER_DEFAULTS_BY_TYPE[kind].items():
             result['user'].setdefault(field, value)
     if kind == MACHINE and p['state'] == 'present':
-        keep_secret(ctx, result, outcome, 'api_key', p['api_key_file'], 'API key', p['username'],
-                    'delete the machine user (state=absent) and create it again')
+        keep_secret(ctx, result, outcome, 'api_key', p['api_key_file'], 'API key', p['username'], RECOVER_KEY % p['username'],
+                    res=specs.USER)
     return result
+
+
+RECOVER_KEY = ('issue a new key for %s with rockitplay.edge.rockit_api_key (rotate), or delete the machine user (state=absent) '
+               'and create it again')
+
+
+def _secret_of_failure(ctx, exc, p):
+    """A failure after the machine user was created: its key (if issued) stays in the hidden result and is written to the
+    file; a create answer without a key says so too."""
+    key = exc.extras.get('api_key')
+    if key:
+        store_secret(ctx, key, p['api_key_file'], 'API key', p['username'])
+    elif exc.details.get('create_answer_fields') is not None:
+        exc.msg += ' ' + missing_secret(specs.USER, 'api_key', 'API key', p['username'], exc.details['create_answer_fields'],
+                                        RECOVER_KEY % p['username'])
 
 
 def run_user_info(ctx):

@@ -103,6 +103,9 @@ options:
         (the new origin or CDN needs its own secrets). A changed secret on an otherwise unchanged deployment is B(not) sent.
       - V(always) also sends the given secrets on every run. Since the Edge never returns them and they cannot be compared,
         such a task B(always reports changed).
+      - Credentials are always sent together with the whole declared origin, so that an Edge whose update replaces the origin
+        (instead of merging it) cannot lose a field. On such an Edge, an origin change without credentials fails, names the
+        origin fields the Edge lost and says to run the task again with the credentials and V(always).
     type: str
     default: on_create
     choices: [on_create, always]

@@ -16,6 +16,11 @@ description:
   - The Edge cannot change a subscription. When the declared subscription differs from the Edge's, the module replaces it
     (unsubscribe, then subscribe again) and reports a change with a diff. B(Every replacement issues a new signing secret),
     so the webhook receiver must be updated with the new RV(secret), or it rejects the calls.
+  - When the Edge refuses the new definition after the old subscription was deleted, the module creates the previous
+    definition again (with a new signing secret, returned in RV(secret) and written to O(secret_file)) and fails with a
+    message that says what was deleted and what was restored.
+  - A subscription is replaced only when a declared field differs in an answer the module recognises. An answer in another
+    shape fails the task before anything is written, so a new signing secret is never issued on every run.
   - O(events) are compared as a set, so their order does not matter; a second run with the same options changes nothing
     and sends no write.
 author:

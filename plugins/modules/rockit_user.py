@@ -84,6 +84,9 @@ options:
       - The module first checks whether O(password) already works (the first step of the login, which changes nothing); only if
         not is the password changed, so the task is idempotent. Once the password has changed, a play that logs in as this user
         must use the new password in O(edge_password).
+      - The change is never sent twice blindly. When its answer is lost, the module checks which password works. If the new one
+        works, the change is reported. If the old one still works, the change is sent once more. If neither works, the task
+        fails and says so.
     type: str
   api_key_file:
     description:
@@ -186,6 +189,8 @@ api_key:
   description:
     - The API key of a machine user, returned once, by the run that creates the user.
     - The output of this task is hidden from the display; C(register) keeps the key.
+    - The key is looked for under several names in the Edge's answer (C(apiKey) first). When the answer has none of them,
+      the task fails, names the fields the answer had (never their values) and says how to get a new key.
   returned: when a machine user was created
   type: str
   sample: 3q2-7h1J8Zb0vQnLrW4tPx9yKcA5mD6eF

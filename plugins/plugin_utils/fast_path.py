@@ -21,12 +21,15 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 # Importing the module code here means the main ansible-playbook process imports it (and requests)
 # once, when the strategy loads the action class; every forked worker then finds it already loaded.
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleFailure, execute
 # Created at import, so in the main ansible-playbook process: one password login shared by every task of the run.
 from ansible_collections.rockitplay.edge.plugins.plugin_utils.session_store import shared_store
+
+display = Display()
 
 FAST_PATH_ENV = 'ROCKIT_FAST_PATH'
 FAST_PATH_VAR = 'rockit_fast_path'
@@ -84,6 +87,12 @@ class RockitAction(ActionBase):
         if any(result.get(key) for key in self.definition.secret_results):
             # Shown nowhere, kept in a registered result: the same as no_log on the task.
             result['_ansible_no_log'] = True
+            if result.get('failed') and result.get('msg'):
+                # A failure that still hands back a secret issued once: its message (which never holds a secret) stays visible.
+                display.error('%s: %s (The task result is hidden because it holds a secret the Edge issued once: %s; '
+                              'register the task to keep it.)' % (self.definition.name, result['msg'],
+                                                                  ', '.join(k for k in self.definition.secret_results if result.get(k))),
+                              wrap_text=False)
         return result
 
     # ------------------------------------------------------------------ the fast path

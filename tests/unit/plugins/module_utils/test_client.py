@@ -191,3 +191,24 @@ def test_reuse_keeps_one_client_per_connection():
     assert client_mod.get_client(dict(params), reuse=True) is first
     assert client_mod.get_client(dict(params, edge_api_key='other'), reuse=True) is not first
     assert client_mod.get_client(params) is not first
+
+
+def test_retry_after_as_an_http_date_is_waited_out(make_client, fake):
+    fake.add('GET', '/be/v1/roles/x', status=429, body={'code': 429, 'message': 'Too Many Requests'},
+             headers={'Retry-After': 'Wed, 02 Dec 2026 12:00:03 GMT', 'Date': 'Wed, 02 Dec 2026 12:00:00 GMT'})
+    fake.add('GET', '/be/v1/roles/x', status=429, body={'code': 429, 'message': 'Too Many Requests'},
+             headers={'Retry-After': 'Wed, 02 Dec 2026 12:00:00 GMT', 'Date': 'Wed, 02 Dec 2026 12:00:00 GMT'})
+    fake.add('GET', '/be/v1/roles/x', body={'status': 'success', 'role': {'name': 'x'}})
+    client = make_client()
+    assert client.get('/be/v1/roles/x')['role']['name'] == 'x'
+    assert client.sleeps == [3.0, 1.0]    # an HTTP date counts whole seconds: at least one
+
+
+def test_probe_returns_error_answers_and_records_retry_after(make_client, fake):
+    fake.add('GET', '/be/v1/roles', status=429, body={'code': 429, 'message': 'Too Many Requests'}, headers={'Retry-After': '2'})
+    fake.add('GET', '/be/v1/roles', status=400, body={'code': 400, 'message': 'Bad Request'})
+    client = make_client()
+    answer = client.probe('GET', '/be/v1/roles', params={'limit': 1}, headers={'Accept': None})
+    assert answer.status == 400 and answer.body == {'code': 400, 'message': 'Bad Request'} and answer.get('code') == 400
+    assert client.retry_after_seen == ['2'] and client.sleeps == [2.0]
+    assert 'Accept' not in fake.calls[-1]['headers']

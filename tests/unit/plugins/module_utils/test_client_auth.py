@@ -238,7 +238,7 @@ def test_parse_retry_after():
     assert parse_retry_after('7') == 7.0
     assert parse_retry_after('Wed, 21 Oct 2015 07:28:00 GMT', now=email.utils.parsedate_to_datetime(
         'Wed, 21 Oct 2015 07:27:00 GMT').timestamp()) == 60.0
-    assert parse_retry_after('Wed, 21 Oct 2015 07:28:00 GMT') == 0.0  # in the past
+    assert parse_retry_after('Wed, 21 Oct 2015 07:28:00 GMT') == 1.0  # in the past: whole seconds, at least one
     assert parse_retry_after('soon') is None and parse_retry_after(None) is None
 
 

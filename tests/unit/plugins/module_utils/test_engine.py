@@ -5,6 +5,7 @@ import pytest
 
 from ansible_collections.rockitplay.edge.plugins.module_utils.client import ApiError
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import Resource, ensure, equal, SECRET_MASK
+from ansible_collections.rockitplay.edge.plugins.module_utils.errors import AssumptionError
 
 THING = Resource(key='thing', path='/be/v1/things', fields=('label', 'tags', 'perm', 'origin.endpoint', 'origin.bucket'),
                  sets=('tags',), bitmask_maps=('perm',), create_extras={'apiKey': 'api_key'}, defaults={'size': 5})
@@ -175,3 +176,105 @@ def test_create_conflict_without_the_object_is_the_error():
 ])
 def test_equal(path, desired, current, same):
     assert equal(THING, path, desired, current) is same
+
+
+# ------------------------------------------------------------------ what the Edge kept
+class StatusOnly(FakeClient):
+    """Creates and patches answer only {"status": "success"} (plus the one-time key): the object must be read."""
+
+    def request(self, method, path, body=None):
+        answer = FakeClient.request(self, method, path, body)
+        return dict((k, v) for k, v in answer.items() if k != self.res.item_key)
+
+
+class Forgetful(FakeClient):
+    """Keeps every field but ``label``."""
+
+    def request(self, method, path, body=None):
+        if body and 'label' in body:
+            body = dict(body, label='server-default')
+        return FakeClient.request(self, method, path, body)
+
+
+def test_verification_adds_no_request_when_the_answer_carries_the_object():
+    client = FakeClient()
+    ensure(client, THING, 'a', 'present', {'label': 'A', 'tags': ['x']})
+    ensure(client, THING, 'a', 'present', {'label': 'B', 'tags': ['x']})
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET', 'PATCH']
+
+
+def test_an_answer_without_the_object_is_verified_by_one_read():
+    client = StatusOnly()
+    out = ensure(client, THING, 'a', 'present', {'label': 'A'})
+    assert [c[0] for c in client.calls] == ['GET', 'POST', 'GET'] and out.result['thing']['label'] == 'A'
+    assert out.extras == {'api_key': 'NEW-KEY'}
+    out = ensure(client, THING, 'a', 'present', {'label': 'B'})
+    assert [c[0] for c in client.calls][3:] == ['GET', 'PATCH', 'GET'] and out.result['thing']['label'] == 'B'
+
+
+@pytest.mark.parametrize('existing', [False, True])
+def test_a_field_the_edge_did_not_keep_fails_with_both_values(existing):
+    client = Forgetful([SERVER] if existing else [])
+    with pytest.raises(AssumptionError) as failure:
+        ensure(client, THING, 'a', 'present', {'label': 'mine', 'tags': ['x', 'y']}, create_secrets={'secretValue': 's3cr3t'})
+    text = failure.value.msg
+    assert "label: declared 'mine', kept 'server-default'" in text and 'tags' not in text
+    assert ('PATCH' if existing else 'POST') + ' /be/v1/things answered success' in text
+    assert failure.value.details['not_kept'][0]['field'] == 'label' and failure.value.details['changed'] is True
+    assert 's3cr3t' not in repr(failure.value.details) + text
+    if not existing:
+        assert failure.value.extras == {'api_key': 'NEW-KEY'}   # a one-time key issued on the way is never lost
+
+
+def test_declared_objects_are_compared_by_their_declared_keys_and_secrets_masked():
+    res = Resource(key='thing', path='/be/v1/things', fields=('auth',), secret_fields=('key',))
+    client = FakeClient([{'name': 'a', 'auth': None}], res=res)
+    client.request = lambda method, path, body=None: {'thing': {'name': 'a', 'auth': {'type': 'other', 'key': 'leaked'}}}
+    with pytest.raises(AssumptionError) as failure:
+        ensure(client, res, 'a', 'present', {'auth': {'type': 'gcore'}})
+    assert "kept {'type': 'other'}" in failure.value.msg and 'leaked' not in failure.value.msg
+    client.request = lambda method, path, body=None: {'thing': {'name': 'a', 'auth': {'type': 'gcore', 'key': 'leaked'}}}
+    assert ensure(client, res, 'a', 'present', {'auth': {'type': 'gcore'}}).result['changed'] is True
+
+
+def test_names_are_compared_without_case():
+    res = Resource(key='thing', path='/be/v1/things', fields=('refs',), sets=('refs',), names=('refs',))
+    assert equal(res, 'refs', ['ci', 'Dev'], ['dev', 'CI']) is True
+    assert equal(res, 'refs', ['ci'], ['ci', 'dev']) is False
+
+
+def test_a_read_in_an_unknown_shape_fails_instead_of_creating_again():
+    client = FakeClient()
+    client.get_or_none = lambda path: {'status': 'success', 'things': [{'name': 'a'}]}
+    with pytest.raises(AssumptionError) as failure:
+        ensure(client, THING, 'a', 'present', {'label': 'A'})
+    assert 'holds no thing the collection recognises (its fields: status, things)' in failure.value.msg
+    assert client.writes() == []
+
+
+def test_a_404_without_an_error_name_is_absent_only_when_the_list_agrees():
+    client = FakeClient([{'name': 'b'}])
+    unnamed = ApiError('GET', '/be/v1/things/a', 404, None, 'Not Found', body={'message': 'Not Found'})
+
+    def get_or_none(path):
+        raise unnamed
+
+    client.get_or_none = get_or_none
+    client.list_all = lambda path, key: ([{'name': 'b'}], 1)
+    assert ensure(client, THING, 'a', 'present', {'label': 'A'}).action == 'created'
+    client.list_all = lambda path, key: ([{'name': 'a'}], 1)
+    with pytest.raises(ApiError):
+        ensure(client, THING, 'a', 'present', {'label': 'A'})
+
+
+def test_an_html_404_stays_an_error():
+    client = FakeClient()
+
+    def get_or_none(path):
+        raise ApiError('GET', path, 404, None, 'the server answered with an HTML page')
+
+    client.get_or_none = get_or_none
+    client.list_all = lambda path, key: ([], 0)
+    with pytest.raises(ApiError):
+        ensure(client, THING, 'a', 'present', {'label': 'A'})
+    assert client.writes() == []

@@ -13,7 +13,8 @@ BOTS = [{'username': 'bot_a', 'type': 'machine', 'label': 'A'}, {'username': 'bo
 
 def created(fake, name, key):
     fake.add('GET', '/be/v1/users/%s' % name, status=404, body=NOT_FOUND)
-    fake.add('POST', '/be/v1/users', body={'status': 'success', 'user': {'username': name, 'type': 'machine', 'label': name, 'roles': []},
+    label = dict((bot['username'], bot['label']) for bot in BOTS)[name]
+    fake.add('POST', '/be/v1/users', body={'status': 'success', 'user': {'username': name, 'type': 'machine', 'label': label, 'roles': []},
                                            'apiKey': key})
 
 

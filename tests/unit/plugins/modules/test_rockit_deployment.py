@@ -143,7 +143,10 @@ def test_update_secrets_always_sends_them_and_reports_changed(fake, monkeypatch)
     fake.add('PATCH', '/be/v1/deployments', body={'status': 'success', 'deployment': GCORE})
     result = run(fake, monkeypatch, name='gcore', origin=S3, download_auth=dict(type='gcore', key='dl-known-key'), update_secrets='always')
     assert result['changed'] is True
-    assert fake.writes()[0]['body'] == {'name': 'gcore', 'origin': {'credentials': {'accessKeyId': 'AKIA-known-id',
+    # the credentials go with the whole declared origin: a server whose PATCH replaces the origin cannot lose a field
+    assert fake.writes()[0]['body'] == {'name': 'gcore', 'origin': {'type': 's3', 'endpoint': 's3.eu-central-1.example.com',
+                                                                    'region': 'eu-central-1', 'bucket': 'games',
+                                                                    'credentials': {'accessKeyId': 'AKIA-known-id',
                                                                                     'secretAccessKey': 's3-known-secret'}},
                                         'downloadAuth': {'key': 'dl-known-key'}}
     assert result['diff']['before']['origin']['credentials'] == {'accessKeyId': '********', 'secretAccessKey': '********'}

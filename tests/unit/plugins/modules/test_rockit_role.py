@@ -15,7 +15,7 @@ def run(fake, monkeypatch, **args):
 
 def test_create_sends_exact_payload(fake, monkeypatch):
     fake.add('GET', '/be/v1/roles/CI', status=404, body={'status': 'failed', 'error': 'not-found', 'message': 'no role CI'})
-    fake.add('POST', '/be/v1/roles', body={'status': 'success', 'role': {'name': 'CI', 'label': 'C', 'permissions': {'apps': 15}}})
+    fake.add('POST', '/be/v1/roles', body={'status': 'success', 'role': {'name': 'CI', 'label': 'C', 'permissions': {'apps': 15, 'tasks': 2}}})
     result = run(fake, monkeypatch, name='CI', label='C', permissions={'apps': ['create', 'read', 'update', 'delete'], 'tasks': 2})
     assert result['changed'] is True and result['role']['name'] == 'CI'
     body = fake.writes()[0]['body']

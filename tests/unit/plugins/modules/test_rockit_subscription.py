@@ -71,8 +71,10 @@ def test_a_replacement_whose_create_is_refused_still_reports_the_deletion(fake, 
     fake.add('GET', '/be/v1/subscriptions/deployWebhook', body={'status': 'success', 'subscription': HOOK})
     fake.add('DELETE', '/be/v1/subscriptions/deployWebhook', body={'status': 'success', 'message': 'deleted'})
     fake.add('POST', '/be/v1/subscriptions', status=400, body={'status': 'failed', 'error': 'invalid-param', 'message': 'no'})
+    fake.add('POST', '/be/v1/subscriptions', body={'status': 'success', 'subscription': HOOK, 'secret': 'restored-secret-1'})
     result = sub(fake, monkeypatch, name='deployWebhook', sender='deploy', events=['end'], slack_channel='#ops')
     assert result['failed'] and result['changed'] is True and result['api_status'] == 400
+    assert 'restored with its previous definition' in result['msg'] and result['secret'] == 'restored-secret-1'
 
 
 def test_check_mode_replacement_predicts_without_writing(fake, monkeypatch):

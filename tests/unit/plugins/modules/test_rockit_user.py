@@ -31,7 +31,7 @@ def user(fake, monkeypatch, **args):
 
 def test_create_human_user_sends_exact_payload_and_masks_password(fake, monkeypatch):
     fake.add('GET', '/be/v1/users/jdoe', status=404, body=NOT_FOUND)
-    fake.add('POST', '/be/v1/users', body={'status': 'success', 'user': JDOE})
+    fake.add('POST', '/be/v1/users', body={'status': 'success', 'user': dict(JDOE, title='Producer')})
     result = user(fake, monkeypatch, roles=['Managers', 'Testers'], password='Pw-initial-1', title='Producer', **HUMAN)
     assert result['changed'] is True and result['user']['username'] == 'jdoe'
     assert fake.writes()[0]['body'] == {'username': 'jdoe', 'email': 'jdoe@example.com', 'firstname': 'Jane', 'surname': 'Doe',
