@@ -52,13 +52,14 @@ PREFETCH_MIN_OBJECTS = 10
 COUNTED = ('created', 'updated', 'replaced', 'deleted', 'unchanged', 'failed', 'skipped')
 
 
-def check_objects(kind, objects, no_log_values):
+def check_objects(kind, objects, no_log_values, label='objects'):
     """Messages for the objects that would be refused, and each object's name and validated options.
 
-    Nothing is sent; rockit_validate checks its declarations with the same function.
+    Nothing is sent; rockit_validate checks its declarations with the same function. ``label`` names the list in
+    the messages (``objects[1] (devs): devs is also objects[0]``).
     """
     definition, key, dummy = KINDS[kind]
-    return validate_objects(definition, key, objects, no_log_values)
+    return validate_objects(definition, key, objects, no_log_values, label=label)
 
 
 def stops_the_rest(item):

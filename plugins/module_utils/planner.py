@@ -108,6 +108,8 @@ class PlanOptions(object):
         self.list_kinds = list_kinds
         # False (drift): an object its module would refuse is reported (missing, or changed with the reason), not fatal.
         self.fail_on_refusal = fail_on_refusal
+        # Called after the input checks and before the first read (the permission pre-flight of rockit_plan).
+        self.before_reads = None
 
 
 def folded(name):
@@ -235,8 +237,9 @@ class Planner(object):
         """Every declaration checked as rockit_apply checks it; every refusal listed; nothing read."""
         problems = []
         for kind in ORDER:
-            found, names, accepted = check_objects(kind, self.declarations[kind], self.ctx.no_log_values)
-            problems.extend('rockit_%s%s' % (PLURAL[kind], p[len('objects'):] if p.startswith('objects') else ': ' + p) for p in found)
+            found, names, accepted = check_objects(kind, self.declarations[kind], self.ctx.no_log_values,
+                                                   label='rockit_%s' % PLURAL[kind])
+            problems.extend(found)
             self.names[kind] = names
             self.accepted[kind] = accepted
         protected = set(folded(u) for u in self.protected_users() if u)
@@ -469,6 +472,8 @@ class Planner(object):
     # ------------------------------------------------------------------ the whole plan
     def run(self):
         self.check()
+        if self.options.before_reads is not None:
+            self.options.before_reads()
         self.read_lists()
         entries = self.compare()
         plan = {}
@@ -541,14 +546,18 @@ def run_plan(ctx):
         ctx.warn('The permission pre-flight was skipped: it needs the name of the user the play authenticates as '
                  '(edge_username, ROCKIT_USERNAME), which a token alone does not tell.')
     elif p['preflight']:
-        # The user's effective permissions, read once; the reads the plan needs are checked before it reads.
-        user, dummy, permissions = effective_permissions(ctx.client, username)
-        preflight = (user, permissions)
-        reads = {}
-        for kind in ORDER:
-            if declarations[PLURAL[kind]] or options.prune[kind]:
-                reads.setdefault('%s.read' % KINDS[kind][2].permission, set()).add('read the %s' % PLURAL[kind])
-        require(reads, user, permissions, username)
+        preflight = []
+
+        def check_reads():
+            # After the input checks, before the plan's first read: the user's effective permissions, read once.
+            user, dummy, permissions = effective_permissions(ctx.client, username)
+            preflight.extend((user, permissions))
+            reads = {}
+            for kind in ORDER:
+                if declarations[PLURAL[kind]] or options.prune[kind]:
+                    reads.setdefault('%s.read' % KINDS[kind][2].permission, set()).add('read the %s' % PLURAL[kind])
+            require(reads, user, permissions, username)
+        options.before_reads = check_reads
     try:
         plan = make_plan(ctx, declarations, options)
     except PlanError as exc:
@@ -563,7 +572,7 @@ def run_plan(ctx):
         except KeysFileError as exc:
             raise ModuleFailure('api_keys_file: %s Nothing was sent.' % exc, plan=plan)
     plan['organisation'] = p['edge_org']
-    if preflight is not None:
+    if preflight:
         # Before the first write: a run that would meet a 403 half-way stops here, naming what to grant.
         user, permissions = preflight
         require(required_permissions(plan, username, p['requires'] or ()), user, permissions, username)

@@ -157,10 +157,10 @@ DEPLOYMENT = {'name': 'gcore', 'origin': {'type': 's3', 'endpoint': 's3.eu-centr
 
 # (case, role variables, fragments): every case also declares a valid deployment, which must not be created either.
 ROLE_CASES = [
-    ('bootstrap_role_name', {'rockit_roles': [{'name': 'CI Pipeline'}]}, ('rockit_roles', 'CI Pipeline', 'must match')),
-    ('bootstrap_duplicate', {'rockit_roles': [{'name': 'Devs'}, {'name': 'devs'}]}, ('rockit_roles', 'devs', 'more than once')),
+    ('bootstrap_role_name', {'rockit_roles': [{'name': 'CI Pipeline'}]}, ('rockit_roles', 'CI Pipeline', 'does not match')),
+    ('bootstrap_duplicate', {'rockit_roles': [{'name': 'Devs'}, {'name': 'devs'}]}, ('rockit_roles', 'devs', 'is also rockit_roles[0]')),
     ('bootstrap_delete_administrators', {'rockit_roles': [{'name': 'Administrators', 'state': 'absent'}]},
-     ('rockit_roles', 'Administrators', 'cannot be deleted')),
+     ('rockit_roles', 'Administrators', 'cannot be changed or deleted')),
     ('bootstrap_unknown_option', {'rockit_users': [{'username': 'jdoe', 'colour': 'red'}]}, ('colour', 'rockit_users')),
     ('bootstrap_origin_type', {'rockit_deployments': [dict(DEPLOYMENT, name='other', origin={'type': 'ftp', 'endpoint': 'x.example.com'})]},
      ('type', 's3, netstorage', 'ftp')),

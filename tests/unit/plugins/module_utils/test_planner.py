@@ -68,7 +68,7 @@ def test_bad_declarations_are_all_refused_before_any_request(fake, make_client):
         plan(make_client, {'roles': [{'name': 'Ok'}, {'name': 'OK'}, {'name': 'bad-name'}],
                            'users': [{'username': 'u1', 'edge_url': 'http://elsewhere'}, {'username': 'adminPrincipal', 'state': 'absent'}]})
     errors = info.value.errors
-    assert any(e.startswith('rockit_roles[1] (OK): OK is also objects[0]') for e in errors), errors
+    assert any(e.startswith('rockit_roles[1] (OK): OK is also rockit_roles[0]') for e in errors), errors
     assert any(e.startswith("rockit_roles[2] (bad-name): name: 'bad-name' does not match") for e in errors), errors
     assert any(e.startswith('rockit_users[0] (u1): edge_url: connection options belong to the task') for e in errors), errors
     assert any(e.startswith('rockit_users[1] (adminPrincipal)') for e in errors), errors
