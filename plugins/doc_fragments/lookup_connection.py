@@ -79,6 +79,13 @@ options:
     default: 120
     env:
       - name: ROCKIT_MAX_RETRY_WAIT
+  rate_limit:
+    description:
+      - The most requests per second the lookup sends to the Edge; V(0) or unset is no limit. A C(429) answer is
+        waited out as O(retries) and O(max_retry_wait) allow.
+    type: float
+    env:
+      - name: ROCKIT_RATE_LIMIT
 notes:
   - A lookup runs on the controller while a template is rendered; it reads the controller's environment, not the task's
     C(environment), and C(module_defaults) do not apply to it. Give the connection as options or through the C(ROCKIT_*)

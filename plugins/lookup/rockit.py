@@ -87,6 +87,10 @@ from ansible_collections.rockitplay.edge.plugins.module_utils.subscription impor
 from ansible_collections.rockitplay.edge.plugins.module_utils.tasks import TASKS_INFO_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.user import USER_INFO_MODULE
 
+# The connection options a lookup takes (those of doc_fragments/lookup_connection.py; reads need no admin token).
+LOOKUP_CONNECTION = ('edge_url', 'edge_org', 'edge_username', 'edge_api_key', 'edge_password', 'edge_token', 'validate_certs',
+                     'ca_path', 'request_timeout', 'retries', 'max_retry_wait', 'rate_limit')
+
 # kind -> (info module, the list in its result, its option naming one object)
 KINDS = {
     'apps': (APP_INFO_MODULE, 'apps', 'name'),
@@ -115,7 +119,7 @@ class LookupModule(LookupBase):
         if refused:
             raise AnsibleLookupError('rockitplay.edge.rockit: query: %s is not available in a lookup (the connection is set with '
                                      'the lookup options).' % ', '.join(refused))
-        connection = dict((option, self.get_option(option)) for option in CONNECTION_ENV)
+        connection = dict((option, self.get_option(option)) for option in CONNECTION_ENV if option in LOOKUP_CONNECTION)
         definition, list_key, name_option = KINDS[kind]
         found = []
         for name in names or [None]:

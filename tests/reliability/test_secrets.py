@@ -131,8 +131,9 @@ def learned(tmp):
         with open(path) as handle:
             content = handle.read()
         if name.endswith('.yml'):
-            for user, key in yaml.safe_load(content).items():
-                values['%s (%s)' % (name, user)] = key
+            for org, users in yaml.safe_load(content).items():
+                for user, entry in users.items():
+                    values['%s (%s %s)' % (name, org, user)] = entry['api_key']
         else:
             values[name] = content.strip()
     assert len(set(values.values())) == len(values) and all(len(v) >= 16 for v in values.values()), values
@@ -179,7 +180,7 @@ def test_no_secret_anywhere_at_vvvv(playbook, emulator_factory, tmp_path, fast_p
 
     # the test saw what it claims: the explicit tasks show the issued keys, diffs were printed, masked
     shown = repr([r['result'] for r in explicit])
-    for label in ('ci_bot.key', 'hook2.secret', 'role_keys.yml (role_bot)'):
+    for label in ('ci_bot.key', 'hook2.secret', 'role_keys.yml (ExampleOrg role_bot)'):
         assert issued[label] in shown, label
     assert run.result('login with the new key')['roles'][0]['name'] == 'Readers'
     assert '********' in run.stdout and '--- before' in run.stdout
