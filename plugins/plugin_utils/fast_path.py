@@ -4,28 +4,66 @@
 """The controller-side fast path shared by every action plugin of the collection.
 
 A module of this collection only talks HTTP to the Edge, so when its task would run on the
-controller anyway (local connection, or delegated to localhost), the action plugin runs the very
-same module code in the controller process instead of packaging and starting the module: the same
-argument validation (with the same environment fallbacks, honouring the task's ``environment``),
-check mode, diff, ``no_log`` masking and results. Elsewhere the module runs as usual.
+controller anyway (local connection, or delegated to localhost) in the controller's own Python, the
+action plugin runs the very same module code in the controller process instead of packaging and
+starting the module: the same argument validation, check mode, diff, ``no_log`` masking and results,
+with the task's ``environment`` (proxy, CA bundle, ``ROCKIT_*``) applied for the whole run. Elsewhere
+the module runs as usual (the module path).
 
-Set ``ROCKIT_FAST_PATH=false`` in the controller's environment, or the variable
-``rockit_fast_path: false``, to always use the module path.
+The fast path steps aside for ``become`` and ``async``, for a host whose Python interpreter is not the
+controller's, on macOS controllers unless it is turned on explicitly (HTTP from forked workers is not
+fork-safe there), and whenever an ansible-core internal it reads is not what it expects
+(``core_shim.py``).
+
+``ROCKIT_FAST_PATH`` in the controller's environment or the variable ``rockit_fast_path``: ``false``
+always uses the module path; ``true`` also turns the fast path on on macOS.
 """
 
 import os
+import sys
 
-from ansible.module_utils.common.parameters import remove_values
-from ansible.module_utils.errors import UnsupportedError
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 # Importing the module code here means the main ansible-playbook process imports it (and requests)
 # once, when the strategy loads the action class; every forked worker then finds it already loaded.
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleFailure, execute
+from ansible_collections.rockitplay.edge.plugins.plugin_utils import core_shim
+from ansible_collections.rockitplay.edge.plugins.plugin_utils.core_shim import CoreChanged
 
 FAST_PATH_ENV = 'ROCKIT_FAST_PATH'
 FAST_PATH_VAR = 'rockit_fast_path'
+
+display = Display()
+
+
+def _setting(value):
+    """True, False or None (not set) from a ROCKIT_FAST_PATH / rockit_fast_path value."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return boolean(value, strict=False)
+
+
+class _Environment(object):
+    """Apply the task's environment to this (worker) process for the run, then restore it."""
+
+    def __init__(self, env):
+        self.env = env
+        self.saved = {}
+
+    def __enter__(self):
+        self.saved = dict((k, os.environ.get(k)) for k in self.env)
+        os.environ.update(self.env)
+        return self
+
+    def __exit__(self, *exc_info):
+        for key, value in self.saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        return False
 
 
 class RockitAction(ActionBase):
@@ -38,10 +76,20 @@ class RockitAction(ActionBase):
     def run(self, tmp=None, task_vars=None):
         task_vars = task_vars or {}
         result = super(RockitAction, self).run(tmp, task_vars)
-        if self._fast_path_allowed(task_vars):
-            result.update(self._run_in_controller())
-        else:
+        plan = None
+        try:
+            reason = self._module_path_reason(task_vars)
+            if reason is None:
+                plan = self._plan()
+        except CoreChanged as exc:
+            reason = 'this ansible-core differs from what the fast path knows (%s)' % exc
+        host = task_vars.get('inventory_hostname', '')
+        if plan is None:
+            display.vvv('rockitplay.edge: %s runs as a module: %s' % (self.definition.name, reason), host=host)
             result.update(self._run_module(task_vars))
+        else:
+            display.vvv('rockitplay.edge: %s runs on the fast path' % self.definition.name, host=host)
+            result.update(self._run_in_controller(plan))
         return self._hide_returned_secrets(result)
 
     def _run_module(self, task_vars):
@@ -59,15 +107,25 @@ class RockitAction(ActionBase):
         """A hook for subclasses: adjust the run context of the fast path."""
 
     # ------------------------------------------------------------------ decisions
-    def _fast_path_allowed(self, task_vars):
-        if not boolean(os.environ.get(FAST_PATH_ENV, 'true'), strict=False):
-            return False
-        if not boolean(task_vars.get(FAST_PATH_VAR, True), strict=False):
-            return False
-        if self._task.async_val or self._play_context.become:
-            return False
-        transport = getattr(self._connection, 'transport', None) or getattr(self._connection, '_load_name', '')
-        return str(transport).rsplit('.', maxsplit=1)[-1] == 'local'
+    def _module_path_reason(self, task_vars):
+        """Why this task must run as a module, or None when the fast path may run it."""
+        settings = (_setting(os.environ.get(FAST_PATH_ENV)), _setting(task_vars.get(FAST_PATH_VAR)))
+        if False in settings:
+            return '%s / %s is false' % (FAST_PATH_ENV, FAST_PATH_VAR)
+        if sys.platform == 'darwin' and True not in settings:
+            return ('macOS controller (HTTP from forked workers is not fork-safe there); set %s=true to use the fast path'
+                    % FAST_PATH_ENV)
+        _check, _diff, async_val, become = core_shim.task_flags(self)
+        if async_val:
+            return 'async'
+        if become:
+            return 'become'
+        if not core_shim.connection_is_local(self):
+            return 'the connection is not local'
+        interpreter = core_shim.python_interpreter(self, task_vars)
+        if not core_shim.is_controller_python(interpreter):
+            return 'the host\'s Python interpreter (%s) is not the controller\'s (%s)' % (interpreter, sys.executable)
+        return None
 
     def _hide_returned_secrets(self, result):
         if any(result.get(key) for key in self.definition.secret_results):
@@ -76,41 +134,34 @@ class RockitAction(ActionBase):
         return result
 
     # ------------------------------------------------------------------ the fast path
-    def _task_environment(self):
-        env = {}
-        self._compute_environment_string(env)
-        return dict((str(k), str(v)) for k, v in env.items() if v is not None)
+    def _plan(self):
+        """Everything the fast path reads from ansible-core, read and checked before anything runs.
 
-    def _validate(self):
-        validator = self.definition.validator()
-        env = self._task_environment()
-        saved = dict((k, os.environ.get(k)) for k in env)
-        os.environ.update(env)
-        try:
-            return validator.validate(dict(self._task.args))
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        The arguments are validated here too (with the task's environment applied, for the ``ROCKIT_*``
+        fallbacks): a CoreChanged from any of it sends the task to the module path, with nothing done yet.
+        """
+        check_mode, diff, _async, _become = core_shim.task_flags(self)
+        plan = {'check_mode': check_mode, 'diff': diff, 'name': core_shim.module_name(self),
+                'env': core_shim.task_environment(self), 'args': core_shim.plain_args(self._task.args)}
+        with _Environment(plan['env']):
+            plan['params'], plan['no_log_values'], plan['error'], plan['unsupported'] = core_shim.validate(
+                self.definition.validator(), plan['args'])
+        return plan
 
-    def _run_in_controller(self):
-        definition = self.definition
-        validation = self._validate()
-        params = validation.validated_parameters
-        no_log_values = validation._no_log_values
-        if validation.error_messages:
-            msg = validation.errors.msg
-            if isinstance(validation.errors[0], UnsupportedError):
-                msg = 'Unsupported parameters for (%s) module: %s' % (definition.name, msg)
-            return self._sanitize({'failed': True, 'msg': msg}, params, no_log_values)
-        ctx = Context(params, check_mode=bool(self._task.check_mode), diff_mode=bool(self._task.diff), reuse_client=True)
+    def _run_in_controller(self, plan):
+        params, no_log_values = plan['params'], plan['no_log_values']
+        if plan['error']:
+            error = plan['error']
+            if plan['unsupported']:
+                error = 'Unsupported parameters for (%s) module: %s' % (plan['name'], error)
+            return self._sanitize({'failed': True, 'msg': error}, params, no_log_values)
+        ctx = Context(params, check_mode=plan['check_mode'], diff_mode=plan['diff'], reuse_client=True)
         self._prepare(ctx)
-        try:
-            result = execute(definition, ctx)
-        except ModuleFailure as failure:
-            result = dict(failure.details, failed=True, msg=failure.msg)
+        with _Environment(plan['env']):
+            try:
+                result = execute(self.definition, ctx)
+            except ModuleFailure as failure:
+                result = dict(failure.details, failed=True, msg=failure.msg)
         if ctx.warnings:
             result['warnings'] = list(ctx.warnings)
         return self._sanitize(result, params, set(no_log_values) | ctx.no_log_values)
@@ -120,6 +171,6 @@ class RockitAction(ActionBase):
         """What AnsibleModule does before it prints its result: invocation, and no_log values masked."""
         result.setdefault('invocation', {'module_args': params})
         preserved = dict((k, v) for k, v in result.items() if v is None or isinstance(v, bool))
-        result = remove_values(result, no_log_values)
+        result = core_shim.remove_values(result, no_log_values)
         result.update(preserved)
         return result
