@@ -105,6 +105,22 @@ def python_interpreter(action, task_vars):
     return None if value in AUTO_INTERPRETERS else value
 
 
+def inject_invocation(task_vars):
+    """Whether a module's result carries ``invocation`` (its arguments).
+
+    Before ansible-core 2.21 a module always adds it; 2.21 adds it only when ``INJECT_INVOCATION``
+    (``ANSIBLE_INJECT_INVOCATION``, ``ansible_inject_invocation``) is on, and it is off by default.
+    """
+    if C is None or not hasattr(C, 'config'):
+        raise CoreChanged('ansible.constants.config is missing')
+    try:
+        if not C.config.get_configuration_definition('INJECT_INVOCATION'):
+            return True
+        return bool(C.config.get_config_value('INJECT_INVOCATION', variables=task_vars))
+    except Exception as exc:  # pylint: disable=broad-except
+        raise CoreChanged('inject_invocation cannot be read: %s' % exc) from None
+
+
 def is_controller_python(interpreter):
     """Whether this interpreter path (or name on PATH) is the Python the controller runs in."""
     if interpreter is None:

@@ -80,15 +80,15 @@ class RockitAction(ActionBase):
         try:
             reason = self._module_path_reason(task_vars)
             if reason is None:
-                plan = self._plan()
+                plan = self._plan(task_vars)
         except CoreChanged as exc:
             reason = 'this ansible-core differs from what the fast path knows (%s)' % exc
         host = task_vars.get('inventory_hostname', '')
         if plan is None:
-            display.vvv('rockitplay.edge: %s runs as a module: %s' % (self.definition.name, reason), host=host)
+            display.vvv('rockitplay.edge: %s runs as a module: %s' % (self._describe(), reason), host=host)
             result.update(self._run_module(task_vars))
         else:
-            display.vvv('rockitplay.edge: %s runs on the fast path' % self.definition.name, host=host)
+            display.vvv('rockitplay.edge: %s runs on the fast path' % self._describe(), host=host)
             result.update(self._run_in_controller(plan))
         return self._hide_returned_secrets(result)
 
@@ -102,6 +102,14 @@ class RockitAction(ActionBase):
             return self._execute_module(module_args=dict(self._task.args), task_vars=task_vars, wrap_async=self._task.async_val)
         finally:
             self._task.no_log = no_log
+
+    def _describe(self):
+        """The module and the task's name, for the -vvv line that says which path a task takes."""
+        try:
+            name = self._task.get_name()
+        except Exception:  # pylint: disable=broad-except
+            name = None
+        return '%s (task "%s")' % (self.definition.name, name) if name else self.definition.name
 
     def _prepare(self, ctx):
         """A hook for subclasses: adjust the run context of the fast path."""
@@ -134,7 +142,7 @@ class RockitAction(ActionBase):
         return result
 
     # ------------------------------------------------------------------ the fast path
-    def _plan(self):
+    def _plan(self, task_vars):
         """Everything the fast path reads from ansible-core, read and checked before anything runs.
 
         The arguments are validated here too (with the task's environment applied, for the ``ROCKIT_*``
@@ -142,7 +150,8 @@ class RockitAction(ActionBase):
         """
         check_mode, diff, _async, _become = core_shim.task_flags(self)
         plan = {'check_mode': check_mode, 'diff': diff, 'name': core_shim.module_name(self),
-                'env': core_shim.task_environment(self), 'args': core_shim.plain_args(self._task.args)}
+                'env': core_shim.task_environment(self), 'args': core_shim.plain_args(self._task.args),
+                'invocation': core_shim.inject_invocation(task_vars)}
         with _Environment(plan['env']):
             plan['params'], plan['no_log_values'], plan['error'], plan['unsupported'] = core_shim.validate(
                 self.definition.validator(), plan['args'])
@@ -154,7 +163,7 @@ class RockitAction(ActionBase):
             error = plan['error']
             if plan['unsupported']:
                 error = 'Unsupported parameters for (%s) module: %s' % (plan['name'], error)
-            return self._sanitize({'failed': True, 'msg': error}, params, no_log_values)
+            return self._sanitize({'failed': True, 'msg': error}, params, no_log_values, plan['invocation'])
         ctx = Context(params, check_mode=plan['check_mode'], diff_mode=plan['diff'], reuse_client=True)
         self._prepare(ctx)
         with _Environment(plan['env']):
@@ -164,12 +173,15 @@ class RockitAction(ActionBase):
                 result = dict(failure.details, failed=True, msg=failure.msg)
         if ctx.warnings:
             result['warnings'] = list(ctx.warnings)
-        return self._sanitize(result, params, set(no_log_values) | ctx.no_log_values)
+        return self._sanitize(result, params, set(no_log_values) | ctx.no_log_values, plan['invocation'])
 
     @staticmethod
-    def _sanitize(result, params, no_log_values):
-        """What AnsibleModule does before it prints its result: invocation, and no_log values masked."""
-        result.setdefault('invocation', {'module_args': params})
+    def _sanitize(result, params, no_log_values, invocation=True):
+        """What AnsibleModule does before it prints its result: invocation (where Ansible wants it), no_log values masked."""
+        if invocation:
+            result.setdefault('invocation', {'module_args': params})
+        else:
+            result.pop('invocation', None)
         preserved = dict((k, v) for k, v in result.items() if v is None or isinstance(v, bool))
         result = core_shim.remove_values(result, no_log_values)
         result.update(preserved)

@@ -221,6 +221,22 @@ def test_arguments_json_cannot_carry_go_to_the_module_path(role_info, fast_path)
     assert run(make_action(role_info, args=args), fast_path)[1] == 'module'
 
 
+@pytest.mark.parametrize('defined, value, expected', [(False, None, True), (True, False, False), (True, True, True)],
+                         ids=['before-2.21', '2.21-default', '2.21-on'])
+def test_invocation_only_where_ansible_core_adds_it(role_info, fast_path, monkeypatch, defined, value, expected):
+    from ansible_collections.rockitplay.edge.plugins.plugin_utils import core_shim  # pylint: disable=import-outside-toplevel
+    config = mock.MagicMock()
+    config.get_configuration_definition.side_effect = lambda name: {'name': name} if defined and name == 'INJECT_INVOCATION' else None
+    real = core_shim.C.config
+
+    def get_value(name, variables=None):
+        return value if name == 'INJECT_INVOCATION' else real.get_config_value(name, variables=variables)
+    config.get_config_value.side_effect = get_value
+    monkeypatch.setattr(core_shim.C, 'config', config)
+    result, path = run(make_action(role_info), fast_path)
+    assert path == 'fast' and ('invocation' in result) is expected
+
+
 def test_controller_python_identity(fast_path):
     from ansible_collections.rockitplay.edge.plugins.plugin_utils import core_shim  # pylint: disable=import-outside-toplevel
     assert core_shim.is_controller_python(None)

@@ -2,10 +2,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Test helper action: control the Edge emulator from inside a playbook, in the controller process.
 
-``rel_emulator: {mark: <case>, faults: [...], sleep: <seconds>}`` sends a marker request
-``GET /be/v1/_mark/<case>`` (the emulator logs it, so a test can cut its request log into cases),
-registers the faults with ``POST /_emulator/faults`` and then sleeps. It talks to the emulator in
-``ROCKIT_EDGE_URL`` (or ``url``) and never to anything else.
+``rel_emulator: {mark: <case>, faults: [...], advance: <seconds>, speed: <factor>, sleep: <seconds>}``
+sends a marker request ``GET /be/v1/_mark/<case>`` (the emulator logs it, so a test can cut its request
+log into cases), registers the faults with ``POST /_emulator/faults``, moves the emulator's clock
+(``POST /_emulator/clock``: jump forward, or change its speed) and then sleeps. It talks to the emulator
+in ``ROCKIT_EDGE_URL`` (or ``url``) and never to anything else; it ignores the proxy variables.
 """
 
 import os
@@ -17,7 +18,7 @@ from ansible.plugins.action import ActionBase
 
 
 class ActionModule(ActionBase):
-    """Mark the request log, inject faults, wait."""
+    """Mark the request log, inject faults, move the clock, wait."""
 
     TRANSFERS_FILES = False
     _supports_check_mode = True
@@ -38,6 +39,11 @@ class ActionModule(ActionBase):
             if answer.status_code != 200:
                 return dict(result, failed=True, msg='fault refused: %s' % answer.text)
             ids.append(answer.json()['id'])
+        if args.get('advance') or args.get('speed') is not None:
+            clock = dict((key, float(args[key])) for key in ('advance', 'speed') if args.get(key) is not None)
+            answer = http.post(url + '/_emulator/clock', json=clock, timeout=30)
+            if answer.status_code != 200:
+                return dict(result, failed=True, msg='clock change refused: %s' % answer.text)
         if args.get('sleep'):
             time.sleep(float(args['sleep']))
         return dict(result, changed=False, fault_ids=ids)
