@@ -222,7 +222,7 @@ def run_playbook(playbook, emulator=None, env=None, extra_vars=None, check=False
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope='session')
 def playbook():
     return run_playbook
 

@@ -63,7 +63,7 @@ def _load(path):
     try:
         data = yaml.safe_load(text) if text.strip() else {}
     except yaml.YAMLError as exc:
-        raise KeysFileError('The API keys file %s is not valid YAML (%s); move it aside or repair it.' % (path, str(exc).split('\n')[0]))
+        raise KeysFileError('The API keys file %s is not valid YAML (%s); move it aside or repair it.' % (path, str(exc).split('\n', maxsplit=1)[0]))
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -133,6 +133,7 @@ def test_fast_path_and_module_path_give_the_same_results(playbook, parity_edge, 
     record_property('parity_requests', len(fast_log))
 
 
+@pytest.mark.smoke
 def test_the_parity_playbook_covers_every_module():
     with open(PLAYBOOK) as handle:
         text = handle.read()
@@ -141,6 +142,7 @@ def test_the_parity_playbook_covers_every_module():
     assert not missing, 'add a task for each module to tests/integration/parity/parity.yml: %s' % missing
 
 
+@pytest.mark.smoke
 def test_every_tested_line_is_declared_and_only_those():
     """meta/runtime.yml requires_ansible declares exactly the lines this suite runs."""
     import yaml  # pylint: disable=import-outside-toplevel

@@ -69,3 +69,66 @@ def writes(entries):
 def write_calls(entries):
     """(method, path) of each write request."""
     return [(e['method'], e['path']) for e in writes(entries)]
+
+
+class Steps(object):
+    """The outcome of ``run_steps``: each step's task result and requests."""
+
+    def __init__(self, run, log):
+        self.run = run
+        self.log = split_log(log)
+
+    def result(self, name):
+        return self.run.result(name)
+
+    def requests(self, name):
+        return self.log.get(name, [])
+
+    def writes(self, name):
+        """(method, path) of the step's write requests (logins left out)."""
+        return write_calls(self.requests(name))
+
+    def shown(self, name):
+        """What the step's ``show`` task printed (see ``run_steps``)."""
+        return self.run.result('show %s' % name)['msg']
+
+
+def run_steps(playbook, edge, task, steps, show=None, expect_ok=True, **kwargs):
+    """Run many steps of one module task in one playbook run.
+
+    ``task``: the module task (a dict, usually with options templated from variables, ``default(omit)``);
+    ``steps``: [(name, {variables}, check_mode[, [tasks to run after it]])]: each step runs ``task`` with these
+    task variables, in check mode or not, with diff on, after a marker. ``show``: a ``msg`` for a debug task
+    after each step (the step's result is registered as ``step_result``). Returns :class:`Steps`.
+    """
+    tasks = []
+    for entry in steps:
+        name, variables, check = entry[:3]
+        tasks.append(mark_task(name))
+        step_task = dict(task, name=name, vars=dict(variables), diff=True)
+        if check:
+            step_task['check_mode'] = True
+        if show is not None:
+            step_task['register'] = 'step_result'
+        tasks.append(step_task)
+        if show is not None:
+            tasks.append({'name': 'show %s' % name, 'ansible.builtin.debug': {'msg': show}})
+        tasks.extend(entry[3] if len(entry) > 3 else ())
+    edge.clear()
+    run = playbook(playbook_text(tasks), edge, **kwargs)
+    if expect_ok:
+        assert run.rc == 0, run
+    return Steps(run, edge.requests())
+
+
+def assert_refused_before_any_request(playbook, edge, task, cases, **kwargs):
+    """Each (variables, fragment) case fails with a message holding the fragment; nothing reaches the Edge.
+
+    All cases run in one playbook (each a step of ``task`` with ``ignore_errors``)."""
+    steps = [('case %d' % number, variables, False) for number, (variables, _fragment) in enumerate(cases)]
+    run = run_steps(playbook, edge, dict(task, ignore_errors=True), steps, **kwargs)
+    for (name, _variables, _check), (_v, fragment) in zip(steps, cases):
+        assert run.run.status(name) == 'failed', (name, run.result(name))
+        assert fragment in run.result(name)['msg'], (name, fragment, run.result(name)['msg'])
+        assert run.requests(name) == [], (name, run.requests(name))
+    return run

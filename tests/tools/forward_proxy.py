@@ -153,3 +153,51 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _forward  # noqa: N815
+
+
+class ClockMover(object):
+    """A ``before`` hook for :class:`ForwardProxy` that moves the emulator's clock at exact requests.
+
+    ``at(method, path)``: jump forward just before that request reaches the emulator; ``after(method, path)``:
+    just before the request that follows it. Each entry fires once, in the order given. ``each(method, path)``:
+    before every such request (a pipeline moves one step per poll). With the clock standing still
+    (``--clock-speed 0``), a token expires or a pipeline moves exactly there, however slow the machine is.
+    """
+
+    def __init__(self, emulator, seconds):
+        self.emulator = emulator
+        self.seconds = seconds
+        self.queue = []
+        self.armed = False
+        self.fired = []
+        self.every = set()
+
+    def at(self, method, path):
+        self.queue.append(('at', method, path))
+        return self
+
+    def each(self, method, path):
+        self.every.add((method, path))
+        return self
+
+    def after(self, method, path):
+        self.queue.append(('after', method, path))
+        return self
+
+    def _advance(self, method, path):
+        self.fired.append((method, path))
+        self.emulator.advance(self.seconds)
+
+    def __call__(self, method, target):
+        path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
+        if self.armed:
+            self.armed = False
+            self._advance(method, path)
+        if (method, path) in self.every:
+            self._advance(method, path)
+        if self.queue and (method, path) == self.queue[0][1:]:
+            kind = self.queue.pop(0)[0]
+            if kind == 'at':
+                self._advance(method, path)
+            else:
+                self.armed = True
