@@ -104,8 +104,9 @@ def test_lost_create_answer_is_not_repeated(playbook, edge):
     assert edge.api('GET', '/be/v1/roles/Testers').status_code == 200
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
-def test_no_secret_at_vvvv(playbook, edge, fast_path):
+def test_no_secret_at_vvvv(playbook, edge):
+    """The module path at -vvvv, with an API key and with a password: tests/reliability/test_secrets.py."""
+    fast_path = True
     for env in ({}, {'ROCKIT_API_KEY': '', 'ROCKIT_PASSWORD': 'rockit-demo-password'}):
         run = playbook(CREATE + '''
     - name: info

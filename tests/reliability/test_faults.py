@@ -19,8 +19,8 @@ pytestmark = pytest.mark.integration
 ROLES = '/be/v1/roles'
 RA = 1                         # Retry-After (s) the play waits out
 TIMEOUT = {'request_timeout': 1}
-DELAY = 2.5                    # a delay longer than request_timeout: a read timeout
-AFTER_DELAY = 1.8              # let the delayed request finish before the next case starts
+DELAY = 4                      # a delay well beyond request_timeout: a read timeout, and time for the retries meanwhile
+AFTER_DELAY = True             # wait until the delayed request is logged before the next case starts
 
 FAULTS = collections.OrderedDict([
     ('429', {'status': 429, 'retry_after': RA}),
@@ -52,13 +52,13 @@ class Case(object):
         self.state = state            # (path, expected fields) or (path, None) for "absent"
         self.log = log                # the expected (method, status) of every request of the case, in order
         self.pre = pre                # API calls (method, path, body) before the run
-        self.sleep = sleep            # seconds to wait after the task (a delayed request still running)
+        self.sleep = sleep            # wait after the task until every request of the case is logged (one still running)
 
     def tasks(self, inject=True):
         tasks = [mark_task(self.cid, self.faults if inject else ()),
                  {'name': self.cid, self.module: self.args, 'ignore_errors': True}]
         if self.sleep and inject:
-            tasks.append({'name': 'after %s' % self.cid, 'rel_emulator': {'sleep': self.sleep}})
+            tasks.append({'name': 'after %s' % self.cid, 'rel_emulator': {'wait_requests': {'case': self.cid, 'count': len(self.log)}}})
         return tasks
 
 

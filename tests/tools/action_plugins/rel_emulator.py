@@ -2,10 +2,13 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Test helper action: control the Edge emulator from inside a playbook, in the controller process.
 
-``rel_emulator: {mark: <case>, faults: [...], advance: <seconds>, speed: <factor>, sleep: <seconds>}``
+``rel_emulator: {mark: <case>, faults: [...], advance: <seconds>, speed: <factor>, sleep: <seconds>,
+wait_requests: {case: <case>, count: <n>}}``
 sends a marker request ``GET /be/v1/_mark/<case>`` (the emulator logs it, so a test can cut its request
 log into cases), registers the faults with ``POST /_emulator/faults``, moves the emulator's clock
-(``POST /_emulator/clock``: jump forward, or change its speed) and then sleeps. It talks to the emulator
+(``POST /_emulator/clock``: jump forward, or change its speed), sleeps, or waits until the emulator has
+logged ``count`` requests after the marker of ``case`` (a request it holds back on purpose, logged when
+it ends, lands in its own case however slow the machine is). It talks to the emulator
 in ``ROCKIT_EDGE_URL`` (or ``url``) and never to anything else; it ignores the proxy variables.
 """
 
@@ -46,4 +49,17 @@ class ActionModule(ActionBase):
                 return dict(result, failed=True, msg='clock change refused: %s' % answer.text)
         if args.get('sleep'):
             time.sleep(float(args['sleep']))
+        wait = args.get('wait_requests')
+        if wait:
+            deadline = time.monotonic() + float(wait.get('timeout', 120))
+            marker = '/be/v1/_mark/%s' % wait['case']
+            while True:
+                log = http.get(url + '/_emulator/requests', timeout=30).json()['requests']
+                starts = [i for i, entry in enumerate(log) if entry['path'] == marker]
+                after = [e for e in log[starts[-1] + 1:] if not e['path'].startswith('/be/v1/_mark/')] if starts else []
+                if len(after) >= int(wait['count']):
+                    break
+                if time.monotonic() > deadline:
+                    return dict(result, failed=True, msg='%d of %d requests of %s logged' % (len(after), wait['count'], wait['case']))
+                time.sleep(0.1)
         return dict(result, changed=False, fault_ids=ids)
