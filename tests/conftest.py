@@ -235,3 +235,17 @@ def wait_until(predicate, timeout=30.0, interval=0.1):
             return value
         time.sleep(interval)
     raise AssertionError('condition not met within %ss' % timeout)
+
+
+# The longest tests, longest first (measured with --durations): they start before everything else.
+LONGEST = ('test_sanity.py::test_sanity_baseline', 'test_sanity.py::test_sanity_newest', 'test_parity.py::test_fast_path',
+           'test_molecule.py', 'test_secrets.py', 'test_lint.py', 'test_faults.py', 'test_docs.py')
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests first, the longest of them first: with two workers, a long test that starts last makes the
+    whole run wait for it."""
+    def rank(item):
+        heavy = [i for i, name in enumerate(LONGEST) if name in item.nodeid]
+        return heavy[0] if heavy else len(LONGEST) + (0 if item.get_closest_marker('slow') else 1)
+    items.sort(key=rank)

@@ -84,6 +84,7 @@ def _paths_taken(run):
     return taken
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('line', sorted(LINES))
 def test_fast_path_and_module_path_give_the_same_results(playbook, parity_edge, tmp_path, line, record_property):
     try:
