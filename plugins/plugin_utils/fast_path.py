@@ -117,7 +117,10 @@ class RockitAction(ActionBase):
     # ------------------------------------------------------------------ decisions
     def _module_path_reason(self, task_vars):
         """Why this task must run as a module, or None when the fast path may run it."""
-        settings = (_setting(os.environ.get(FAST_PATH_ENV)), _setting(task_vars.get(FAST_PATH_VAR)))
+        variable = task_vars.get(FAST_PATH_VAR)
+        if isinstance(variable, str) and '{{' in variable:
+            variable = self._templar.template(variable)
+        settings = (_setting(os.environ.get(FAST_PATH_ENV)), _setting(variable))
         if False in settings:
             return '%s / %s is false' % (FAST_PATH_ENV, FAST_PATH_VAR)
         if sys.platform == 'darwin' and True not in settings:
