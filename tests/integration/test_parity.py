@@ -112,7 +112,7 @@ def test_fast_path_and_module_path_give_the_same_results(playbook, parity_edge, 
     fast_tasks = [t for t, how in taken.items() if how == 'fast']
     assert 'role create' in fast_tasks and 'delegated create' in fast_tasks and 'local host create' in fast_tasks, taken
     assert 'local handler' in fast_tasks and 'apply roles' in fast_tasks, taken
-    assert len(fast_tasks) >= 40, taken
+    assert len(fast_tasks) >= 35, taken
     # the host with another Python ran its module with that Python on both paths
     assert fast_starts >= 1 and module_starts >= 1
 
