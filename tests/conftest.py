@@ -31,6 +31,7 @@ EMULATOR = os.path.join(ROOT, 'tests', 'emulator', 'edge_emulator.py')
 BIN = os.path.dirname(sys.executable)
 WRITE_METHODS = ('POST', 'PATCH', 'PUT', 'DELETE')
 RECORD_CALLBACK_DIR = os.path.join(ROOT, 'tests', 'integration', 'callback_plugins')
+TEST_ACTION_DIR = os.path.join(ROOT, 'tests', 'tools', 'action_plugins')
 
 
 class Emulator(object):
@@ -157,11 +158,14 @@ class PlaybookRun(object):
 
 
 def run_playbook(playbook, emulator=None, env=None, extra_vars=None, check=False, diff=False, verbosity=0,
-                 fast_path=True, args=(), timeout=600, inventory=None):
+                 fast_path=True, args=(), timeout=600, inventory=None, bin_dir=None):
     """Run a playbook (a path, or YAML text) against the emulator; return a :class:`PlaybookRun`.
 
-    Every task result is recorded by the test callback ``record`` (as the display would see it).
+    Every task result is recorded by the test callback ``record`` (as the display would see it). The helper
+    action ``rel_emulator`` (tests/tools/action_plugins) is available. ``bin_dir``: the bin directory of
+    another virtualenv (another ansible-core line, tests/tools/ansible_lines.py) to run ansible-playbook from.
     """
+    bin_dir = bin_dir or BIN
     tmp = tempfile.mkdtemp(prefix='rockit-play-')
     try:
         if '\n' in playbook:
@@ -173,7 +177,7 @@ def run_playbook(playbook, emulator=None, env=None, extra_vars=None, check=False
         if inventory is None:
             inventory = os.path.join(tmp, 'inventory.ini')
             with open(inventory, 'w') as handle:
-                handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % sys.executable)
+                handle.write('localhost ansible_connection=local ansible_python_interpreter=%s\n' % os.path.join(bin_dir, 'python'))
         record = os.path.join(tmp, 'results.jsonl')
         run_env = dict(os.environ)
         for key in list(run_env):
@@ -184,6 +188,7 @@ def run_playbook(playbook, emulator=None, env=None, extra_vars=None, check=False
             'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
             'ANSIBLE_CALLBACK_PLUGINS': RECORD_CALLBACK_DIR,
             'ANSIBLE_CALLBACKS_ENABLED': 'record',
+            'ANSIBLE_ACTION_PLUGINS': TEST_ACTION_DIR,
             'ANSIBLE_NOCOLOR': '1',
             'ANSIBLE_FORCE_COLOR': '0',
             'ANSIBLE_HOST_KEY_CHECKING': 'false',
@@ -191,14 +196,14 @@ def run_playbook(playbook, emulator=None, env=None, extra_vars=None, check=False
             'ANSIBLE_LOCAL_TEMP': os.path.join(tmp, 'local-tmp'),
             'ANSIBLE_REMOTE_TEMP': os.path.join(tmp, 'remote-tmp'),
             'ROCKIT_TEST_RECORD': record,
-            'PATH': BIN + os.pathsep + run_env.get('PATH', ''),
+            'PATH': bin_dir + os.pathsep + run_env.get('PATH', ''),
         })
         if emulator is not None:
             run_env.update(emulator.env())
         if not fast_path:
             run_env['ROCKIT_FAST_PATH'] = 'false'
         run_env.update(env or {})
-        cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', inventory, path]
+        cmd = [os.path.join(bin_dir, 'ansible-playbook'), '-i', inventory, path]
         if extra_vars:
             cmd += ['-e', json.dumps(extra_vars)]
         if check:
@@ -218,7 +223,7 @@ def run_playbook(playbook, emulator=None, env=None, extra_vars=None, check=False
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope='session')
 def playbook():
     return run_playbook
 
@@ -231,3 +236,17 @@ def wait_until(predicate, timeout=30.0, interval=0.1):
             return value
         time.sleep(interval)
     raise AssertionError('condition not met within %ss' % timeout)
+
+
+# The longest tests, longest first (measured with --durations): they start before everything else.
+LONGEST = ('test_sanity.py::test_sanity_baseline', 'test_sanity.py::test_sanity_newest', 'test_parity.py::test_fast_path',
+           'test_molecule.py', 'test_secrets.py', 'test_lint.py', 'test_faults.py', 'test_docs.py')
+
+
+def pytest_collection_modifyitems(items):
+    """The slow tests first, the longest of them first: with two workers, a long test that starts last makes the
+    whole run wait for it."""
+    def rank(item):
+        heavy = [i for i, name in enumerate(LONGEST) if name in item.nodeid]
+        return heavy[0] if heavy else len(LONGEST) + (0 if item.get_closest_marker('slow') else 1)
+    items.sort(key=rank)

@@ -8,10 +8,10 @@ objects) when the module returns. A result that carries a secret is hidden from 
 loop item with no_log is; the other objects' results stay visible.
 """
 
-from ansible.module_utils.common.parameters import remove_values
 from ansible.utils.display import Display
 
 from ansible_collections.rockitplay.edge.plugins.module_utils.apply import APPLY_MODULE, KINDS
+from ansible_collections.rockitplay.edge.plugins.plugin_utils.core_shim import remove_values
 from ansible_collections.rockitplay.edge.plugins.plugin_utils.fast_path import RockitAction
 
 display = Display()

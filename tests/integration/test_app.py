@@ -1,4 +1,4 @@
-"""rockit_app and rockit_app_info against the emulator, through the fast path and the module path.
+"""rockit_app and rockit_app_info against the emulator (the module path gives the same results: test_parity.py).
 
 The contract every resource module keeps: create; the same task again is unchanged and sends no
 write; check mode predicts and writes nothing; diff is exact; update; delete; delete again unchanged.
@@ -6,21 +6,9 @@ Plus the app specifics: deployments compared as a set, explicit registration on 
 """
 import pytest
 
-pytestmark = pytest.mark.integration
+from edge_log import assert_refused_before_any_request, run_steps  # pylint: disable=import-error
 
-PLAY = '''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: app
-      rockitplay.edge.rockit_app:
-        name: "{{ app_name | default('Ramen') }}"
-        label: "{{ app_label | default(omit) }}"
-        max_builds: "{{ app_max_builds | default(omit) }}"
-        deployments: "{{ app_deployments | default(omit) }}"
-        all_deployments: "{{ app_all | default(omit) }}"
-        state: "{{ app_state | default('present') }}"
-'''
+pytestmark = pytest.mark.integration
 
 
 def add_deployment(edge, name):
@@ -37,98 +25,88 @@ def deployments(edge):
     return edge
 
 
-def apply(playbook, edge, fast_path, **extra_vars):
-    check = extra_vars.pop('check', False)
-    run = playbook(PLAY, edge, extra_vars=extra_vars, diff=True, check=check, fast_path=fast_path)
-    assert run.rc == 0, run
-    return run.result('app')
+APP_TASK = {'rockitplay.edge.rockit_app': {
+    'name': "{{ app_name | default('Ramen') }}", 'label': '{{ app_label | default(omit) }}',
+    'max_builds': '{{ app_max_builds | default(omit) }}', 'deployments': '{{ app_deployments | default(omit) }}',
+    'all_deployments': '{{ app_all | default(omit) }}', 'state': "{{ app_state | default('present') }}"}}
 
 
-def assert_refused_before_any_request(playbook, edge, play, task, cases):
-    """Each (extra_vars, fragment) case fails with a message holding the fragment; nothing reaches the Edge."""
-    for extra_vars, fragment in cases:
-        run = playbook(play, edge, extra_vars=extra_vars)
-        assert run.rc != 0, run
-        assert fragment in run.result(task)['msg']
-    assert edge.requests() == []
-
-
-def write_log(edge):
-    return [(w['method'], w['path']) for w in edge.writes()]
-
-
-@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
-def test_app_lifecycle(playbook, deployments, fast_path):
-    edge = deployments
+def test_app_lifecycle(playbook, deployments):
+    """All steps in one playbook run (the module path gives the same results: test_parity.py)."""
+    created = dict(app_label='Ramen', app_max_builds=3, app_deployments=['gcore', 'akamai'])
+    run = run_steps(playbook, deployments, APP_TASK, [
+        ('check create', created, True),
+        ('create', created, False),
+        ('again', dict(created, app_deployments=['akamai', 'gcore']), False),     # deployments in another order
+        ('undeclared', dict(app_label='Ramen'), False),                           # undeclared fields are not compared
+        ('check update', dict(app_label='Ramen noodles', app_deployments=['linode']), True),
+        ('update', dict(app_label='Ramen noodles', app_deployments=['linode', 'gcore']), False),
+        ('check delete', dict(app_state='absent'), True),
+        ('delete', dict(app_state='absent'), False),
+        ('delete again', dict(app_state='absent'), False),
+    ])
 
     # check mode on create: predicted, nothing written
-    result = apply(playbook, edge, fast_path, app_label='Ramen', app_max_builds=3, app_deployments=['gcore', 'akamai'], check=True)
+    result = run.result('check create')
     assert result['changed'] is True
     # the complete new app, with the Edge's defaults (docs/api-assumptions.md, section 18)
     assert result['app'] == {'name': 'Ramen', 'label': 'Ramen', 'maxBuilds': 3, 'deployments': ['gcore', 'akamai'], 'dxfName': '',
                              'iCurBuild': 0, 'processing': False, 'exporting': False, 'deployed': [],
                              'files': {'dxf': [], 'patches': {}}, 'sizeBytes': 0, 'status': 'ok'}
-    assert edge.writes() == []
+    assert run.writes('check create') == []
 
     # create
-    result = apply(playbook, edge, fast_path, app_label='Ramen', app_max_builds=3, app_deployments=['gcore', 'akamai'])
+    result = run.result('create')
     assert result['changed'] is True
     assert result['diff'] == {'before': {}, 'after': {'name': 'Ramen', 'label': 'Ramen', 'maxBuilds': 3, 'deployments': ['akamai', 'gcore']}}
     assert result['app']['iCurBuild'] == 0 and result['app']['processing'] is False and result['app']['deployed'] == []
-    assert write_log(edge) == [('POST', '/be/v1/apps')]
+    assert run.writes('create') == [('POST', '/be/v1/apps')]
 
-    # the same again, deployments in another order: unchanged, no write
-    edge.clear()
-    result = apply(playbook, edge, fast_path, app_label='Ramen', app_max_builds=3, app_deployments=['akamai', 'gcore'])
-    assert result['changed'] is False and edge.writes() == []
-
-    # undeclared fields are not compared
-    result = apply(playbook, edge, fast_path, app_label='Ramen')
-    assert result['changed'] is False and edge.writes() == []
+    # the same again: unchanged, no write; undeclared fields are not compared
+    assert run.result('again')['changed'] is False and run.writes('again') == []
+    result = run.result('undeclared')
+    assert result['changed'] is False and run.writes('undeclared') == []
     assert result['app']['maxBuilds'] == 3
 
     # check mode on update
-    result = apply(playbook, edge, fast_path, app_label='Ramen noodles', app_deployments=['linode'], check=True)
+    result = run.result('check update')
     assert result['changed'] is True and result['app']['label'] == 'Ramen noodles' and result['app']['deployments'] == ['linode']
-    assert edge.writes() == []
+    assert run.writes('check update') == []
 
     # update: exact diff of the declared fields only, one PATCH
-    result = apply(playbook, edge, fast_path, app_label='Ramen noodles', app_deployments=['linode', 'gcore'])
+    result = run.result('update')
     assert result['changed'] is True
     assert result['diff'] == {'before': {'name': 'Ramen', 'label': 'Ramen', 'deployments': ['akamai', 'gcore']},
                               'after': {'name': 'Ramen', 'label': 'Ramen noodles', 'deployments': ['gcore', 'linode']}}
-    assert write_log(edge) == [('PATCH', '/be/v1/apps')]
+    assert run.writes('update') == [('PATCH', '/be/v1/apps')]
 
     # check mode on delete, then delete, then delete again
-    edge.clear()
-    result = apply(playbook, edge, fast_path, app_state='absent', check=True)
+    result = run.result('check delete')
     assert result['changed'] is True and result['app'] is None
-    assert edge.writes() == []
-    result = apply(playbook, edge, fast_path, app_state='absent')
+    assert run.writes('check delete') == []
+    result = run.result('delete')
     assert result['changed'] is True
     assert result['diff']['before']['name'] == 'Ramen' and result['diff']['after'] == {}
-    assert write_log(edge) == [('DELETE', '/be/v1/apps/Ramen')]
-    edge.clear()
-    assert apply(playbook, edge, fast_path, app_state='absent')['changed'] is False
-    assert edge.writes() == []
+    assert run.writes('delete') == [('DELETE', '/be/v1/apps/Ramen')]
+    assert run.result('delete again')['changed'] is False and run.writes('delete again') == []
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
-def test_all_deployments_versus_an_explicit_list(playbook, deployments, fast_path):
-    edge = deployments
-    result = apply(playbook, edge, fast_path, app_label='Ramen', app_all=True)
+def test_all_deployments_versus_an_explicit_list(playbook, deployments):
+    run = run_steps(playbook, deployments, APP_TASK, [
+        ('create', dict(app_label='Ramen', app_all=True), False),
+        ('again', dict(app_all=True), False),
+        ('to a list', dict(app_deployments=['gcore']), False),    # from all deployments to an explicit list, and back
+        ('back', dict(app_all=True), False),
+    ])
+    result = run.result('create')
     assert result['changed'] is True and result['app']['deployments'] == []
-    edge.clear()
-    assert apply(playbook, edge, fast_path, app_all=True)['changed'] is False
-    assert edge.writes() == []
-
-    # from all deployments to an explicit list, and back
-    result = apply(playbook, edge, fast_path, app_deployments=['gcore'])
+    assert run.result('again')['changed'] is False and run.writes('again') == []
+    result = run.result('to a list')
     assert result['changed'] is True and result['app']['deployments'] == ['gcore']
     assert result['diff'] == {'before': {'name': 'Ramen', 'deployments': []}, 'after': {'name': 'Ramen', 'deployments': ['gcore']}}
-    result = apply(playbook, edge, fast_path, app_all=True)
+    result = run.result('back')
     assert result['changed'] is True and result['app']['deployments'] == []
-    assert edge.api('GET', '/be/v1/apps/Ramen', expect=200).json()['app']['deployments'] == []
+    assert deployments.api('GET', '/be/v1/apps/Ramen', expect=200).json()['app']['deployments'] == []
 
 
 def test_refusals_before_any_request(playbook, deployments):
@@ -139,26 +117,22 @@ def test_refusals_before_any_request(playbook, deployments):
         ({'app_label': 'Ramen', 'app_deployments': ['gcore'], 'app_all': True}, 'mutually exclusive'),
         ({'app_label': 'Ramen', 'app_all': True, 'app_max_builds': 101}, 'allowed: 1 to 100'),
     ]
-    assert_refused_before_any_request(playbook, edge, PLAY, 'app', cases)
+    assert_refused_before_any_request(playbook, edge, APP_TASK, cases)
 
 
-def test_create_needs_a_label_and_a_registration(playbook, deployments):
-    edge = deployments
-    run = playbook(PLAY, edge, extra_vars={'app_deployments': ['gcore']})
-    assert run.rc != 0 and 'creating it needs label' in run.result('app')['msg']
-    run = playbook(PLAY, edge, extra_vars={'app_label': 'Ramen'})
-    assert run.rc != 0
-    assert 'creating it needs deployments' in run.result('app')['msg'] and 'all_deployments: true' in run.result('app')['msg']
-    assert edge.writes() == []
-
-
-def test_unknown_deployment_is_a_clear_failure(playbook, deployments):
-    edge = deployments
-    run = playbook(PLAY, edge, extra_vars={'app_label': 'Ramen', 'app_deployments': ['gcore', 'cloudfront']})
-    assert run.rc != 0
-    msg = run.result('app')['msg']
+def test_create_needs_a_label_and_a_registration_and_known_deployments(playbook, deployments):
+    run = run_steps(playbook, deployments, dict(APP_TASK, ignore_errors=True), [
+        ('no label', {'app_deployments': ['gcore']}, False),
+        ('no registration', {'app_label': 'Ramen'}, False),
+        ('unknown deployment', {'app_label': 'Ramen', 'app_deployments': ['gcore', 'cloudfront']}, False),
+    ])
+    assert 'creating it needs label' in run.result('no label')['msg']
+    msg = run.result('no registration')['msg']
+    assert 'creating it needs deployments' in msg and 'all_deployments: true' in msg
+    assert run.writes('no label') == [] and run.writes('no registration') == []
+    msg = run.result('unknown deployment')['msg']
     assert 'cloudfront' in msg and 'HTTP 400 invalid-param' in msg and 'rockit_deployment_info' in msg
-    assert edge.api('GET', '/be/v1/apps/Ramen').status_code == 404
+    assert deployments.api('GET', '/be/v1/apps/Ramen').status_code == 404
 
 
 def test_app_info(playbook, deployments):

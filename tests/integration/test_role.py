@@ -5,6 +5,8 @@ write; check mode predicts and writes nothing; diff is exact; update; delete; de
 """
 import pytest
 
+from edge_log import run_steps  # pylint: disable=import-error
+
 pytestmark = pytest.mark.integration
 
 PLAY = '''
@@ -18,59 +20,59 @@ PLAY = '''
         permissions: "{{ role_permissions | default(omit) }}"
         state: "{{ role_state | default('present') }}"
 '''
+ROLE_TASK = {'rockitplay.edge.rockit_role': {
+    'name': "{{ role_name | default('CI_Pipeline_Services') }}", 'label': '{{ role_label | default(omit) }}',
+    'permissions': '{{ role_permissions | default(omit) }}', 'state': "{{ role_state | default('present') }}"}}
 
 
-def apply(playbook, edge, fast_path, **extra_vars):
-    extra_vars.setdefault('role_name', 'CI_Pipeline_Services')
-    check = extra_vars.pop('check', False)
-    run = playbook(PLAY, edge, extra_vars=extra_vars, diff=True, check=check, fast_path=fast_path)
-    assert run.rc == 0, run
-    return run.result('role')
-
-
-@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
-def test_role_lifecycle(playbook, edge, fast_path):
+@pytest.mark.smoke
+def test_role_lifecycle(playbook, edge):
+    """All steps in one playbook run (the module path gives the same results: test_parity.py)."""
     perms = {'apps': ['create', 'read', 'update', 'delete'], 'tasks': ['read']}
+    run = run_steps(playbook, edge, ROLE_TASK, [
+        ('check create', dict(role_label='CI', role_permissions=perms), True),
+        ('create', dict(role_label='CI', role_permissions=perms), False),
+        # permissions as a bitmask and in another order
+        ('again', dict(role_label='CI', role_permissions={'tasks': 2, 'apps': ['delete', 'update', 'read', 'create']}), False),
+        ('check update', dict(role_label='CI pipeline'), True),
+        ('update', dict(role_label='CI pipeline'), False),
+        ('check delete', dict(role_state='absent'), True),
+        ('delete', dict(role_state='absent'), False),
+        ('delete again', dict(role_state='absent'), False),
+    ])
 
     # check mode on create: predicted, nothing written
-    result = apply(playbook, edge, fast_path, role_label='CI', role_permissions=perms, check=True)
+    result = run.result('check create')
     assert result['changed'] is True and result['role']['permissions']['apps'] == 15
-    assert edge.writes() == []
+    assert run.writes('check create') == []
 
     # create
-    result = apply(playbook, edge, fast_path, role_label='CI', role_permissions=perms)
+    result = run.result('create')
     assert result['changed'] is True
     assert result['diff']['before'] == {}
     assert result['diff']['after']['label'] == 'CI' and result['diff']['after']['permissions']['apps'] == 15
-    assert [(w['method'], w['path']) for w in edge.writes()] == [('POST', '/be/v1/roles')]
+    assert run.writes('create') == [('POST', '/be/v1/roles')]
 
-    # the same again: unchanged, no write (permissions given as a bitmask and in another order)
-    edge.clear()
-    result = apply(playbook, edge, fast_path, role_label='CI', role_permissions={'tasks': 2, 'apps': ['delete', 'update', 'read', 'create']})
-    assert result['changed'] is False
-    assert edge.writes() == []
+    # the same again: unchanged, no write
+    assert run.result('again')['changed'] is False and run.writes('again') == []
 
     # check mode on update
-    result = apply(playbook, edge, fast_path, role_label='CI pipeline', check=True)
+    result = run.result('check update')
     assert result['changed'] is True and result['role']['label'] == 'CI pipeline'
-    assert edge.writes() == []
+    assert run.writes('check update') == []
 
     # update: exact diff of the declared fields only
-    result = apply(playbook, edge, fast_path, role_label='CI pipeline')
+    result = run.result('update')
     assert result['changed'] is True
     assert result['diff'] == {'before': {'name': 'CI_Pipeline_Services', 'label': 'CI'},
                               'after': {'name': 'CI_Pipeline_Services', 'label': 'CI pipeline'}}
-    assert [(w['method'], w['path']) for w in edge.writes()] == [('PATCH', '/be/v1/roles')]
+    assert run.writes('update') == [('PATCH', '/be/v1/roles')]
 
     # check mode on delete, then delete, then delete again
-    edge.clear()
-    assert apply(playbook, edge, fast_path, role_state='absent', check=True)['changed'] is True
-    assert edge.writes() == []
-    assert apply(playbook, edge, fast_path, role_state='absent')['changed'] is True
-    assert [(w['method'], w['path']) for w in edge.writes()] == [('DELETE', '/be/v1/roles/CI_Pipeline_Services')]
-    edge.clear()
-    assert apply(playbook, edge, fast_path, role_state='absent')['changed'] is False
-    assert edge.writes() == []
+    assert run.result('check delete')['changed'] is True and run.writes('check delete') == []
+    assert run.result('delete')['changed'] is True
+    assert run.writes('delete') == [('DELETE', '/be/v1/roles/CI_Pipeline_Services')]
+    assert run.result('delete again')['changed'] is False and run.writes('delete again') == []
 
 
 def test_role_info_reads_every_page(playbook, edge):

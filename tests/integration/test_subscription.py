@@ -1,4 +1,4 @@
-"""rockit_subscription and rockit_subscription_info against the emulator, through the fast path and the module path.
+"""rockit_subscription and rockit_subscription_info against the emulator (the module path gives the same results: test_parity.py).
 
 The lifecycle (create, unchanged second run, check mode, exact diff, replacement = DELETE then POST
 with a new signing secret, delete), the secret hidden from the output and written to a 0600 file,
@@ -9,43 +9,19 @@ import stat
 
 import pytest
 
+from edge_log import assert_refused_before_any_request, run_steps, writes  # pylint: disable=import-error
+
 pytestmark = pytest.mark.integration
 
-PATHS = ['fast-path', 'module-path']
 OPTIONS = ('sender', 'events', 'webhook_url', 'slack_channel', 'secret_file', 'state')
-PLAY = '''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: subscription
-      rockitplay.edge.rockit_subscription:
-        name: "{{ s_name | default('deployWebhook') }}"
-%s
-      register: registered
-    - name: shown
-      ansible.builtin.debug:
-        msg:
-          changed: "{{ registered.changed }}"
-          diff: "{{ registered.diff | default(None) }}"
-          subscription: "{{ registered.subscription }}"
-          has_secret: "{{ registered.secret is defined }}"
-''' % '\n'.join('        %s: "{{ s_%s | default(omit) }}"' % (o, o) for o in OPTIONS)
 HOOK = 'https://hooks.example.com/rockit'
 DECLARED = dict(s_sender='deploy', s_events=['end', 'error'], s_webhook_url=HOOK)
 
 
-def writes(edge):
-    return [(w['method'], w['path']) for w in edge.writes()]
-
-
-def apply(playbook, edge, fast_path, variables=None, check=False, verbosity=0, **changes):
-    extra_vars = dict(variables or {})
-    extra_vars.update(changes)
-    run = playbook(PLAY, edge, extra_vars=extra_vars, diff=True, check=check, fast_path=fast_path, verbosity=verbosity)
-    assert run.rc == 0, run
-    shown = run.result('shown')['msg']
-    assert 'secret' not in run.result('subscription') and shown['has_secret'] is ('censored' in run.result('subscription'))
-    return shown
+SUB_TASK = {'rockitplay.edge.rockit_subscription': dict(
+    [('name', "{{ s_name | default('deployWebhook') }}")] + [(o, '{{ s_%s | default(omit) }}' % o) for o in OPTIONS])}
+SHOW = {'changed': '{{ step_result.changed }}', 'diff': '{{ step_result.diff | default(None) }}',
+        'subscription': '{{ step_result.subscription }}', 'has_secret': '{{ step_result.secret is defined }}'}
 
 
 def read_secret(path):
@@ -54,70 +30,83 @@ def read_secret(path):
         return handle.read()
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=PATHS)
-def test_subscription_lifecycle(playbook, edge, fast_path, tmp_path):
+def snapshot(name, path):
+    """A task that keeps the secret file's content (or None) in the fact ``snap_<name>``, hidden."""
+    return {'name': 'snapshot %s' % name, 'no_log': True, 'ansible.builtin.set_fact': {
+        'snap_%s' % name.replace(' ', '_'): "{{ lookup('ansible.builtin.file', '%s', errors='ignore') }}" % path}}
+
+
+def test_subscription_lifecycle(playbook, edge, tmp_path):
+    """All steps in one playbook run (the module path gives the same results: test_parity.py)."""
     secret_file = str(tmp_path / 'deployWebhook.secret')
     declared = dict(DECLARED, s_secret_file=secret_file)
     view = {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['end', 'error'], 'type': 'webhook', 'webhook': {'url': HOOK}}
+    compare = {'name': 'compare the secret files', 'ansible.builtin.debug': {'msg': {
+        'none after check': "{{ (snap_check_create | default('', true)) == '' }}", 'same after again': '{{ snap_create == snap_again }}',
+        'a secret after create': '{{ snap_create | length >= 16 }}',
+        'same after check update': '{{ snap_create == snap_check_update }}', 'new after update': '{{ snap_create != snap_update }}'}}}
+    absent = dict(s_state='absent')
+    run = run_steps(playbook, edge, SUB_TASK, [
+        ('check create', declared, True, [snapshot('check create', secret_file)]),
+        ('create', declared, False, [snapshot('create', secret_file)]),
+        ('again', dict(declared, s_events=['error', 'end', 'error']), False, [snapshot('again', secret_file)]),
+        ('check update', dict(declared, s_events=['end']), True, [snapshot('check update', secret_file)]),
+        ('update', dict(declared, s_events=['end']), False, [snapshot('update', secret_file), compare]),
+        ('to slack', dict(s_sender='deploy', s_events=['end'], s_slack_channel='#rockit-events'), False),
+        ('check delete', absent, True), ('delete', absent, False), ('delete again', absent, False),
+    ], show=SHOW)
+    for name in ('check create', 'create', 'again', 'check update', 'update', 'to slack'):
+        # the secret is hidden from the output; only a registered result holds it
+        assert 'secret' not in run.result(name) and run.shown(name)['has_secret'] is ('censored' in run.result(name)), name
+    assert all(run.result('compare the secret files')['msg'].values()), run.result('compare the secret files')
 
     # check mode on create: predicted, nothing written
-    result = apply(playbook, edge, fast_path, declared, check=True)
-    assert result['changed'] is True and result['subscription']['webhook'] == {'url': HOOK} and not result['has_secret']
-    assert result['diff'] == {'before': {}, 'after': view}
-    assert writes(edge) == [] and not os.path.exists(secret_file)
+    shown = run.shown('check create')
+    assert shown['changed'] is True and shown['subscription']['webhook'] == {'url': HOOK} and not shown['has_secret']
+    assert shown['diff'] == {'before': {}, 'after': view}
+    assert run.writes('check create') == []
 
     # create: exact diff, one POST, a secret (hidden from the output) also in a 0600 file
-    result = apply(playbook, edge, fast_path, declared)
-    assert result['changed'] is True and result['has_secret'] is True
-    assert result['diff'] == {'before': {}, 'after': view}
-    first_secret = read_secret(secret_file)
-    assert writes(edge) == [('POST', '/be/v1/subscriptions')]
-    got = edge.api('GET', '/be/v1/subscriptions/deployWebhook', expect=200).json()['subscription']
-    assert got['sender'] == 'deploy' and sorted(got['events']) == ['end', 'error'] and got['webhook'] == {'url': HOOK}
+    shown = run.shown('create')
+    assert shown['changed'] is True and shown['has_secret'] is True
+    assert shown['diff'] == {'before': {}, 'after': view}
+    assert run.writes('create') == [('POST', '/be/v1/subscriptions')]
 
     # the same again, events in another order: unchanged, no write, no secret
-    edge.clear()
-    result = apply(playbook, edge, fast_path, declared, s_events=['error', 'end', 'error'])
-    assert result['changed'] is False and not result['has_secret'] and writes(edge) == []
-    assert result['diff'] == {'before': view, 'after': view}
-    assert read_secret(secret_file) == first_secret
+    shown = run.shown('again')
+    assert shown['changed'] is False and not shown['has_secret'] and run.writes('again') == []
+    assert shown['diff'] == {'before': view, 'after': view}
 
     # check mode on update
-    result = apply(playbook, edge, fast_path, declared, check=True, s_events=['end'])
-    assert result['changed'] is True and result['subscription']['events'] == ['end'] and writes(edge) == []
-    assert read_secret(secret_file) == first_secret
+    shown = run.shown('check update')
+    assert shown['changed'] is True and shown['subscription']['events'] == ['end'] and run.writes('check update') == []
 
     # update: replaced (DELETE, then POST), exact diff, a new secret
-    result = apply(playbook, edge, fast_path, declared, s_events=['end'])
-    assert result['changed'] is True and result['has_secret'] is True
-    assert result['diff'] == {'before': view, 'after': dict(view, events=['end'])}
-    assert read_secret(secret_file) != first_secret
-    assert writes(edge) == [('DELETE', '/be/v1/subscriptions/deployWebhook'), ('POST', '/be/v1/subscriptions')]
+    shown = run.shown('update')
+    assert shown['changed'] is True and shown['has_secret'] is True
+    assert shown['diff'] == {'before': view, 'after': dict(view, events=['end'])}
+    assert run.writes('update') == [('DELETE', '/be/v1/subscriptions/deployWebhook'), ('POST', '/be/v1/subscriptions')]
+    assert read_secret(secret_file)
 
     # switch to Slack: the diff shows both targets
-    edge.clear()
-    result = apply(playbook, edge, fast_path, s_sender='deploy', s_events=['end'], s_slack_channel='#rockit-events')
-    assert result['diff'] == {
+    shown = run.shown('to slack')
+    assert shown['diff'] == {
         'before': {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['end'], 'type': 'webhook', 'webhook': {'url': HOOK}},
         'after': {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['end'], 'type': 'slack', 'slack': {'channelId': '#rockit-events'}}}
-    assert 'webhook' not in result['subscription']
-    assert writes(edge) == [('DELETE', '/be/v1/subscriptions/deployWebhook'), ('POST', '/be/v1/subscriptions')]
+    assert 'webhook' not in shown['subscription']
+    assert run.writes('to slack') == [('DELETE', '/be/v1/subscriptions/deployWebhook'), ('POST', '/be/v1/subscriptions')]
 
     # check mode on delete, delete, delete again
-    edge.clear()
-    assert apply(playbook, edge, fast_path, check=True, s_state='absent')['changed'] is True
-    assert writes(edge) == []
-    result = apply(playbook, edge, fast_path, s_state='absent')
-    assert result['changed'] is True and result['subscription'] is None
-    assert result['diff']['before']['type'] == 'slack' and result['diff']['after'] == {}
-    assert writes(edge) == [('DELETE', '/be/v1/subscriptions/deployWebhook')]
-    edge.clear()
-    assert apply(playbook, edge, fast_path, s_state='absent')['changed'] is False
-    assert writes(edge) == []
+    assert run.shown('check delete')['changed'] is True and run.writes('check delete') == []
+    shown = run.shown('delete')
+    assert shown['changed'] is True and shown['subscription'] is None
+    assert shown['diff']['before']['type'] == 'slack' and shown['diff']['after'] == {}
+    assert run.writes('delete') == [('DELETE', '/be/v1/subscriptions/deployWebhook')]
+    assert run.shown('delete again')['changed'] is False and run.writes('delete again') == []
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=PATHS)
-def test_registered_secret_and_no_secret_in_verbose_output(playbook, edge, fast_path, tmp_path):
+def test_registered_secret_and_no_secret_in_verbose_output(playbook, edge, tmp_path):
+    """The module path at -vvvv: tests/reliability/test_secrets.py (every module, both paths)."""
     secret_file = str(tmp_path / 's.secret')
     kept = str(tmp_path / 'registered.secret')
     run = playbook('''
@@ -148,7 +137,7 @@ def test_registered_secret_and_no_secret_in_verbose_output(playbook, edge, fast_
         - name: facts without secrets
           ansible.builtin.debug:
             msg: "{{ replaced.subscription.events }} {{ replaced.changed }} {{ replaced.secret != created.secret }}"
-    ''' % (secret_file, kept), edge, diff=True, verbosity=4, fast_path=fast_path)
+    ''' % (secret_file, kept), edge, diff=True, verbosity=4)
     assert run.rc == 0, run
     first = read_secret(secret_file)
     assert read_secret(kept) == first
@@ -189,20 +178,17 @@ def test_subscription_info_aggregates_records(playbook, edge):
     assert [s['name'] for s in one['subscriptions']] == ['dltarWebhook'] and one['subscriptions'][0]['events'] == ['error', 'exception']
     assert [r['event'] for r in one['records']] == ['error', 'exception']
     assert run.result('missing')['subscriptions'] == [] and run.result('missing')['total_count'] == 0
-    assert writes(edge) == []
+    assert writes(edge.requests()) == []
 
 
-@pytest.mark.parametrize('options, fragment', [
-    (dict(DECLARED, s_webhook_url='ftp://hooks.example.com/x'), 'is not an http or https URL'),
-    (dict(DECLARED, s_webhook_url='hooks.example.com/x'), 'is not an http or https URL'),
-    (dict(DECLARED, s_webhook_url='https://'), 'is not an http or https URL'),
-    (dict(s_sender='deploy', s_events=['end'], s_slack_channel='general'), 'is not a Slack channel'),
-    (dict(s_sender='deploy', s_events=['end'], s_slack_channel='#General'), 'is not a Slack channel'),
-    (dict(DECLARED, s_name='bad name'), 'does not match'),
-    (dict(DECLARED, s_events=['end', 'finish']), 'finish'),
-    (dict(DECLARED, s_slack_channel='#ops'), 'mutually exclusive'),
-])
-def test_bad_input_fails_before_any_request(playbook, edge, options, fragment):
-    run = playbook(PLAY, edge, extra_vars=options)
-    assert run.rc != 0 and fragment in run.result('subscription')['msg']
-    assert edge.requests() == []
+def test_bad_input_fails_before_any_request(playbook, edge):
+    assert_refused_before_any_request(playbook, edge, SUB_TASK, [
+        (dict(DECLARED, s_webhook_url='ftp://hooks.example.com/x'), 'is not an http or https URL'),
+        (dict(DECLARED, s_webhook_url='hooks.example.com/x'), 'is not an http or https URL'),
+        (dict(DECLARED, s_webhook_url='https://'), 'is not an http or https URL'),
+        (dict(s_sender='deploy', s_events=['end'], s_slack_channel='general'), 'is not a Slack channel'),
+        (dict(s_sender='deploy', s_events=['end'], s_slack_channel='#General'), 'is not a Slack channel'),
+        (dict(DECLARED, s_name='bad name'), 'does not match'),
+        (dict(DECLARED, s_events=['end', 'finish']), 'finish'),
+        (dict(DECLARED, s_slack_channel='#ops'), 'mutually exclusive'),
+    ])

@@ -9,6 +9,9 @@ from urllib.parse import unquote
 
 import pytest
 
+from edge_log import run_steps  # pylint: disable=import-error
+from forward_proxy import ClockMover, ForwardProxy  # pylint: disable=import-error
+
 pytestmark = pytest.mark.integration
 
 # The ten tasks of the Listing Tasks example, in its order: (name, service, status).
@@ -229,11 +232,15 @@ def test_hundreds_of_tasks_come_back_whole(playbook, docs_edge):
     assert list_queries(docs_edge) == ['appName=Bulk&offset=0&limit=100', 'appName=Bulk&offset=100&limit=20']
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
-def test_import_then_wait_returns_when_the_pipeline_is_done(playbook, docs_edge, fast_path):
+def test_import_then_wait_returns_when_the_pipeline_is_done(playbook, docs_edge):
+    """The emulator's clock stands still and moves one pipeline step (2 s) at each poll of the task list (a proxy
+    in front of the emulator moves it): the wait sees the pipeline move, however slow the machine is. The module
+    path gives the same results: test_parity.py."""
     create_app(docs_edge, 'Ramen')
-    docs_edge.speed(4)  # a step takes 0.5 s: the wait sees the pipeline move
+    docs_edge.speed(0)
     docs_edge.clear()
+    clock = ClockMover(docs_edge, 2).each('GET', '/be/v1/tasks')
+    proxy = ForwardProxy(upstream=docs_edge.url, before=clock).start()
     run = playbook(play('''
     - name: import in check mode
       rockitplay.edge.rockit_build:
@@ -258,7 +265,8 @@ def test_import_then_wait_returns_when_the_pipeline_is_done(playbook, docs_edge,
         url: https://builds.example.com/ramen/0002.tar
         wait: true
         wait_sleep: 1
-    '''), docs_edge, fast_path=fast_path)
+    '''), docs_edge, env={'ROCKIT_EDGE_URL': proxy.url})
+    proxy.stop()
     assert run.rc == 0, run
     assert run.result('import in check mode')['changed'] is True
     imported = run.result('import')
@@ -326,61 +334,36 @@ def test_a_failing_build_url_fails_the_wait_naming_the_dltar_task(playbook, docs
     assert again['msg'].startswith('Task exampleorg-ramen-0002-'), again['msg']
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
-def test_acknowledge_is_idempotent(playbook, docs_edge, fast_path):
-    ack = play('''
-    - name: ack
-      rockitplay.edge.rockit_task:
-        name: %s
-        acknowledged: true
-    ''' % DONE_TASK)
-    run = playbook(ack, docs_edge, check=True, diff=True, fast_path=fast_path)
-    assert run.rc == 0, run
-    assert run.result('ack')['changed'] is True and run.result('ack')['task']['acknowledged'] is True
-    assert docs_edge.writes() == []
-
-    run = playbook(ack, docs_edge, diff=True, fast_path=fast_path)
-    assert run.rc == 0, run
+def test_acknowledge_is_idempotent(playbook, docs_edge):
+    """In one playbook run (the module path gives the same results: test_parity.py)."""
+    ack = {'rockitplay.edge.rockit_task': {'name': DONE_TASK, 'acknowledged': True}}
+    run = run_steps(playbook, docs_edge, ack, [('check', {}, True), ('ack', {}, False), ('again', {}, False)])
+    assert run.result('check')['changed'] is True and run.result('check')['task']['acknowledged'] is True
+    assert run.writes('check') == []
     result = run.result('ack')
     assert result['changed'] is True
     assert result['diff'] == {'before': {'name': DONE_TASK, 'acknowledged': False, 'expired': False, 'status': 'done'},
                               'after': {'name': DONE_TASK, 'acknowledged': True, 'expired': False, 'status': 'done'}}
-    assert [(w['method'], w['path']) for w in docs_edge.writes()] == [('PATCH', '/be/v1/tasks')]
+    assert run.writes('ack') == [('PATCH', '/be/v1/tasks')]
     assert task_detail(docs_edge, DONE_TASK)['acknowledged'] is True
-
-    docs_edge.clear()
-    run = playbook(ack, docs_edge, fast_path=fast_path)
-    assert run.rc == 0, run
-    assert run.result('ack')['changed'] is False
-    assert docs_edge.writes() == []
+    assert run.result('again')['changed'] is False and run.writes('again') == []
 
 
 def test_expire_marks_the_task_failed_and_acknowledged(playbook, docs_edge):
-    expire = play('''
-    - name: expire
-      rockitplay.edge.rockit_task:
-        name: %s
-        expired: true
-    - name: expire a done task
-      rockitplay.edge.rockit_task:
-        name: %s
-        expired: true
-      ignore_errors: true
-    ''' % (PENDING_UPLOAD, DONE_TASK))
-    run = playbook(expire, docs_edge, diff=True)
+    expire = {'rockitplay.edge.rockit_task': {'name': '{{ task_name }}', 'expired': True}, 'ignore_errors': True}
+    run = run_steps(playbook, docs_edge, expire, [
+        ('expire', {'task_name': PENDING_UPLOAD}, False),
+        ('expire a done task', {'task_name': DONE_TASK}, False),
+        ('again', {'task_name': PENDING_UPLOAD}, False)])
     result = run.result('expire')
     assert result['changed'] is True
     assert result['diff']['after'] == {'name': PENDING_UPLOAD, 'acknowledged': True, 'expired': True, 'status': 'failed'}
     stored = task_detail(docs_edge, PENDING_UPLOAD)
     assert stored['status'] == 'failed' and stored['acknowledged'] is True and stored['expired'] is True
     refused = run.result('expire a done task')
-    assert run.status('expire a done task') == 'failed' and 'is done and cannot be expired' in refused['msg']
-    assert [(w['method'], w['path']) for w in docs_edge.writes()] == [('PATCH', '/be/v1/tasks')]
-
-    docs_edge.clear()
-    run = playbook(expire, docs_edge)
-    assert run.result('expire')['changed'] is False
-    assert docs_edge.writes() == []
+    assert run.run.status('expire a done task') == 'failed' and 'is done and cannot be expired' in refused['msg']
+    assert run.writes('expire') == [('PATCH', '/be/v1/tasks')] and run.writes('expire a done task') == []
+    assert run.result('again')['changed'] is False and run.writes('again') == []
 
 
 def test_retry_of_a_done_task_is_refused_without_a_write(playbook, docs_edge):

@@ -1,4 +1,4 @@
-"""rockit_user and rockit_user_info against the emulator, through the fast path and the module path.
+"""rockit_user and rockit_user_info against the emulator (the module path gives the same results: test_parity.py).
 
 The lifecycle of human and machine users (create, unchanged second run, check mode, exact diff,
 update, password reset and self-service change, delete), the API key of a new machine user
@@ -10,40 +10,16 @@ import stat
 
 import pytest
 
+# pylint: disable-next=import-error
+from edge_log import assert_refused_before_any_request, mark_task, playbook_text, run_steps, split_log, write_calls, writes
+
 pytestmark = pytest.mark.integration
 
-PATHS = ['fast-path', 'module-path']
 OPTIONS = ('type', 'email', 'first_name', 'surname', 'title', 'label', 'roles', 'password', 'current_password',
            'update_password', 'api_key_file', 'state', 'edge_username', 'edge_password', 'edge_api_key')
-PLAY = '''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: user
-      rockitplay.edge.rockit_user:
-        username: "{{ u_username }}"
-%s
-      register: created
-''' % '\n'.join('        %s: "{{ u_%s | default(omit) }}"' % (o, o) for o in OPTIONS)
 JDOE = dict(u_username='jdoe', u_email='jdoe@example.com', u_first_name='Jane', u_surname='Doe')
-
-
-def writes(edge):
-    """The write requests the emulator saw, without logins and logouts (which change nothing managed)."""
-    return [(w['method'], w['path']) for w in edge.writes() if w['path'] not in ('/be/v1/login', '/be/v1/logout')]
-
-
-def apply(playbook, edge, fast_path, check=False, env=None, verbosity=0, ok=True, **extra_vars):
-    run = playbook(PLAY, edge, extra_vars=extra_vars, diff=True, check=check, fast_path=fast_path, env=env, verbosity=verbosity)
-    if ok:
-        assert run.rc == 0, run
-    return run
-
-
-def result_of(playbook, edge, fast_path, variables=None, **changes):
-    extra_vars = dict(variables or {})
-    extra_vars.update(changes)
-    return apply(playbook, edge, fast_path, **extra_vars).result('user')
+USER_TASK = {'rockitplay.edge.rockit_user': dict(
+    [('username', '{{ u_username }}')] + [(o, '{{ u_%s | default(omit) }}' % o) for o in OPTIONS])}
 
 
 def make_roles(edge, *names, **permissions):
@@ -56,159 +32,159 @@ def can_log_in(edge, username, password):
     return response.status_code == 200
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=PATHS)
-def test_human_user_lifecycle(playbook, edge, fast_path):
+def steps(playbook, edge, *steps_, **kwargs):
+    return run_steps(playbook, edge, USER_TASK, steps_, **kwargs)
+
+
+def test_human_user_lifecycle(playbook, edge):
+    """All steps in three playbook runs (the module path gives the same results: test_parity.py)."""
     make_roles(edge, 'Managers', 'Testers')
-    edge.clear()
     declared = dict(JDOE, u_roles=['Managers', 'Testers'], u_password='Pw-initial-111')
+    run = steps(playbook, edge, ('check create', declared, True), ('create', declared, False))
 
     # check mode on create: predicted, nothing written
-    result = result_of(playbook, edge, fast_path, check=True, **declared)
+    result = run.result('check create')
     assert result['changed'] is True and result['user']['email'] == 'jdoe@example.com' and result['user']['type'] == 'user'
-    assert writes(edge) == []
+    assert run.writes('check create') == []
 
     # create: exact diff, one POST, the password works
-    result = result_of(playbook, edge, fast_path, **declared)
+    result = run.result('create')
     assert result['changed'] is True
     assert result['diff'] == {'before': {}, 'after': {'username': 'jdoe', 'email': 'jdoe@example.com', 'firstname': 'Jane',
                                                       'surname': 'Doe', 'roles': ['Managers', 'Testers'], 'password': '********'}}
     assert result['user']['type'] == 'user' and 'api_key' not in result
-    assert writes(edge) == [('POST', '/be/v1/users')]
+    assert run.writes('create') == [('POST', '/be/v1/users')]
     assert can_log_in(edge, 'jdoe', 'Pw-initial-111')
 
-    # the same again, roles in another order, password on_create: unchanged, no write
-    edge.clear()
-    result = result_of(playbook, edge, fast_path, declared, u_roles=['Testers', 'Managers'])
-    assert result['changed'] is False and writes(edge) == []
-    # undeclared fields (title, names) are not compared
-    result = result_of(playbook, edge, fast_path, u_username='jdoe', u_roles=['Managers', 'Testers'])
-    assert result['changed'] is False and writes(edge) == []
+    run = steps(playbook, edge,
+                # the same again, roles in another order, password on_create
+                ('again', dict(declared, u_roles=['Testers', 'Managers']), False),
+                # undeclared fields (title, names) are not compared
+                ('undeclared', dict(u_username='jdoe', u_roles=['Managers', 'Testers']), False),
+                ('check update', dict(u_username='jdoe', u_surname='Smith', u_roles=['Managers']), True),
+                ('update', dict(u_username='jdoe', u_surname='Smith', u_roles=['Managers']), False),
+                ('reset', dict(u_username='jdoe', u_password='Pw-reset-222', u_update_password='always'), False))
+    assert run.result('again')['changed'] is False and run.writes('again') == []
+    assert run.result('undeclared')['changed'] is False and run.writes('undeclared') == []
 
     # check mode on update
-    result = result_of(playbook, edge, fast_path, check=True, u_username='jdoe', u_surname='Smith', u_roles=['Managers'])
+    result = run.result('check update')
     assert result['changed'] is True and result['user']['surname'] == 'Smith' and result['user']['roles'] == ['Managers']
-    assert writes(edge) == []
+    assert run.writes('check update') == []
 
     # update: exact diff of the declared fields only
-    result = result_of(playbook, edge, fast_path, u_username='jdoe', u_surname='Smith', u_roles=['Managers'])
+    result = run.result('update')
     assert result['changed'] is True
     assert result['diff'] == {'before': {'username': 'jdoe', 'surname': 'Doe', 'roles': ['Managers', 'Testers']},
                               'after': {'username': 'jdoe', 'surname': 'Smith', 'roles': ['Managers']}}
-    assert writes(edge) == [('PATCH', '/be/v1/users')]
+    assert run.writes('update') == [('PATCH', '/be/v1/users')]
     assert edge.api('GET', '/be/v1/users/jdoe', expect=200).json()['user']['surname'] == 'Smith'
 
     # administrator reset: always changed, the new password works
-    edge.clear()
-    result = result_of(playbook, edge, fast_path, u_username='jdoe', u_password='Pw-reset-222', u_update_password='always')
+    result = run.result('reset')
     assert result['changed'] is True
     assert result['diff'] == {'before': {'username': 'jdoe', 'password': '********'},
                               'after': {'username': 'jdoe', 'password': '******** (new value)'}}
-    assert writes(edge) == [('PATCH', '/be/v1/users')]
+    assert run.writes('reset') == [('PATCH', '/be/v1/users')]
     assert can_log_in(edge, 'jdoe', 'Pw-reset-222') and not can_log_in(edge, 'jdoe', 'Pw-initial-111')
 
     # check mode on delete, delete, delete again
-    edge.clear()
-    assert result_of(playbook, edge, fast_path, check=True, u_username='jdoe', u_state='absent')['changed'] is True
-    assert writes(edge) == []
-    result = result_of(playbook, edge, fast_path, u_username='jdoe', u_state='absent')
+    absent = dict(u_username='jdoe', u_state='absent')
+    run = steps(playbook, edge, ('check delete', absent, True), ('delete', absent, False), ('delete again', absent, False))
+    assert run.result('check delete')['changed'] is True and run.writes('check delete') == []
+    result = run.result('delete')
     assert result['changed'] is True and result['user'] is None
     assert result['diff']['before']['username'] == 'jdoe' and result['diff']['after'] == {}
-    assert writes(edge) == [('DELETE', '/be/v1/users/jdoe')]
-    edge.clear()
-    assert result_of(playbook, edge, fast_path, u_username='jdoe', u_state='absent')['changed'] is False
-    assert writes(edge) == []
+    assert run.writes('delete') == [('DELETE', '/be/v1/users/jdoe')]
+    assert run.result('delete again')['changed'] is False and run.writes('delete again') == []
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=PATHS)
-def test_self_service_password_change(playbook, edge, fast_path):
+def test_self_service_password_change(playbook, edge):
     """A user without any role changes its own password (oldPW/newPW): no beUsers.update nor beUsers.read needed."""
     edge.api('POST', '/be/v1/users', dict(username='jdoe', email='jdoe@example.com', firstname='Jane', surname='Doe', roles=[],
                                           password='Pw-old-0000'), expect=200)
-    edge.clear()
     as_jdoe = dict(u_username='jdoe', u_password='Pw-new-1111', u_current_password='Pw-old-0000', u_update_password='always',
                    u_edge_username='jdoe')
-    env = {'ROCKIT_API_KEY': ''}
-
-    result = result_of(playbook, edge, fast_path, check=True, env=env, u_edge_password='Pw-old-0000', **as_jdoe)
-    assert result['changed'] is True and writes(edge) == []
-
-    result = result_of(playbook, edge, fast_path, env=env, u_edge_password='Pw-old-0000', **as_jdoe)
-    assert result['changed'] is True and writes(edge) == [('PATCH', '/be/v1/users')]
+    run = steps(playbook, edge, ('check', dict(as_jdoe, u_edge_password='Pw-old-0000'), True),
+                ('change', dict(as_jdoe, u_edge_password='Pw-old-0000'), False),
+                # again, now logged in with the new password: the password works already, nothing is sent
+                ('again', dict(as_jdoe, u_edge_password='Pw-new-1111'), False), env={'ROCKIT_API_KEY': ''})
+    assert run.result('check')['changed'] is True and run.writes('check') == []
+    assert run.result('change')['changed'] is True and run.writes('change') == [('PATCH', '/be/v1/users')]
+    assert run.result('again')['changed'] is False and run.writes('again') == []
     assert can_log_in(edge, 'jdoe', 'Pw-new-1111') and not can_log_in(edge, 'jdoe', 'Pw-old-0000')
 
-    # again, now logged in with the new password: the password works already, nothing is sent
-    edge.clear()
-    result = result_of(playbook, edge, fast_path, env=env, u_edge_password='Pw-new-1111', **as_jdoe)
-    assert result['changed'] is False and writes(edge) == []
 
-
-@pytest.mark.parametrize('fast_path', [True, False], ids=PATHS)
-def test_machine_user_api_key(playbook, edge, fast_path, tmp_path):
+def test_machine_user_api_key(playbook, edge, tmp_path):
     edge.api('POST', '/be/v1/roles', {'name': 'CI_Pipeline_Services', 'permissions': {'beUsers': 2, 'roles': 2}}, expect=200)
-    edge.clear()
     key_file = str(tmp_path / 'ci_bot.key')
     kept = str(tmp_path / 'registered.key')
-    play = PLAY + '''
-    - name: keep the registered key
-      ansible.builtin.copy:
-        content: "{{ created.api_key }}"
-        dest: "%s"
-        mode: "0600"
-      no_log: true
-      when: created.api_key is defined
-''' % kept
+    kept_again = str(tmp_path / 'registered-again.key')
     declared = dict(u_username='ci_bot', u_type='machine', u_label='CI pipeline', u_roles=['CI_Pipeline_Services'], u_api_key_file=key_file)
 
-    # check mode: nothing written, no key, no file
-    run = playbook(play, edge, extra_vars=dict(declared), check=True, diff=True, fast_path=fast_path)
-    assert run.rc == 0, run
-    assert run.result('user')['changed'] is True and writes(edge) == [] and not os.path.exists(key_file)
+    def keep(name, path):
+        return {'name': 'keep %s' % name, 'ansible.builtin.copy': {'content': '{{ created.api_key }}', 'dest': path, 'mode': '0600'},
+                'no_log': True, 'when': 'created.api_key is defined'}
 
-    run = playbook(play, edge, extra_vars=dict(declared), diff=True, fast_path=fast_path)
+    def user_step(name, variables, **extra):
+        return [mark_task(name), dict(USER_TASK, name=name, vars=variables, diff=True, register='created', **extra)]
+
+    tasks = (user_step('check create', declared, check_mode=True) + [
+        {'name': 'no file in check mode', 'ansible.builtin.stat': {'path': key_file}, 'register': 'checked'},
+        {'name': 'assert no file', 'ansible.builtin.assert': {'that': ['not checked.stat.exists']}}]
+        + user_step('create', declared) + [keep('create', kept)]
+        # the key works
+        + [mark_task('use the key'), {'name': 'use the key', 'rockitplay.edge.rockit_user_info': {
+            'username': 'ci_bot', 'edge_username': 'ci_bot', 'edge_api_key': "{{ lookup('ansible.builtin.file', '%s') }}" % key_file}}]
+        + user_step('again', dict(declared, u_roles=['ci_pipeline_services'])) + [keep('again', kept_again)]
+        + user_step('update', dict(u_username='ci_bot', u_type='machine', u_label='CI'))
+        # declared as a human user: a clear failure, nothing written
+        + user_step('as human', dict(u_username='ci_bot', u_roles=['CI_Pipeline_Services']), ignore_errors=True)
+        # delete (as a machine user, without type) and again
+        + user_step('delete', dict(u_username='ci_bot', u_state='absent'))
+        + user_step('delete again', dict(u_username='ci_bot', u_state='absent')))
+    edge.clear()
+    run = playbook(playbook_text(tasks), edge)
     assert run.rc == 0, run
+    log = split_log(edge.requests())
+
+    # check mode: nothing written, no key, no file
+    assert run.result('check create')['changed'] is True and write_calls(log['check create']) == []
+
     with open(key_file) as handle:
         api_key = handle.read()
     assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     with open(kept) as handle:
         assert handle.read() == api_key, 'register keeps the key'
     # the creating task's output is hidden; the key is in no output
-    assert run.result('user').get('api_key') != api_key
+    assert run.result('create').get('api_key') != api_key
     assert api_key not in run.stdout and api_key not in run.stderr
-    assert writes(edge) == [('POST', '/be/v1/users')]
+    assert write_calls(log['create']) == [('POST', '/be/v1/users')]
     # the key works
-    user = edge.api('GET', '/be/v1/users/ci_bot', user='ci_bot', api_key=api_key, expect=200).json()['user']
+    user = run.result('use the key')['users'][0]
     assert user['type'] == 'machine' and user['label'] == 'CI pipeline' and 'apiKey' not in user
+    assert [(r['user'], r['status']) for r in log['use the key']] == [('ci_bot', 200)]
 
     # the same again: unchanged, no key, no write, the file untouched
-    edge.clear()
-    os.remove(kept)
-    run = playbook(play, edge, extra_vars=dict(declared, u_roles=['ci_pipeline_services']), diff=True, fast_path=fast_path)
-    assert run.rc == 0, run
-    assert run.result('user')['changed'] is False and 'api_key' not in run.result('user')
-    assert writes(edge) == [] and not os.path.exists(kept)
+    assert run.result('again')['changed'] is False and 'api_key' not in run.result('again')
+    assert write_calls(log['again']) == [] and not os.path.exists(kept_again)
     with open(key_file) as handle:
         assert handle.read() == api_key
 
     # update the label: exact diff
-    result = result_of(playbook, edge, fast_path, u_username='ci_bot', u_type='machine', u_label='CI')
+    result = run.result('update')
     assert result['diff'] == {'before': {'username': 'ci_bot', 'label': 'CI pipeline'}, 'after': {'username': 'ci_bot', 'label': 'CI'}}
-    assert writes(edge) == [('PATCH', '/be/v1/users')] and 'api_key' not in result
+    assert write_calls(log['update']) == [('PATCH', '/be/v1/users')] and 'api_key' not in result
 
-    # declared as a human user: a clear failure, nothing written
-    edge.clear()
-    run = apply(playbook, edge, fast_path, ok=False, u_username='ci_bot', u_roles=['CI_Pipeline_Services'])
-    assert run.rc != 0 and 'ci_bot is a machine user' in run.result('user')['msg'] and writes(edge) == []
+    assert run.status('as human') == 'failed' and 'ci_bot is a machine user' in run.result('as human')['msg']
+    assert write_calls(log['as human']) == []
 
-    # delete (as a machine user, without type) and again
-    assert result_of(playbook, edge, fast_path, u_username='ci_bot', u_state='absent')['changed'] is True
-    assert writes(edge) == [('DELETE', '/be/v1/users/ci_bot')]
-    edge.clear()
-    assert result_of(playbook, edge, fast_path, u_username='ci_bot', u_state='absent')['changed'] is False
-    assert writes(edge) == []
+    assert run.result('delete')['changed'] is True and write_calls(log['delete']) == [('DELETE', '/be/v1/users/ci_bot')]
+    assert run.result('delete again')['changed'] is False and write_calls(log['delete again']) == []
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=PATHS)
-def test_no_secret_in_verbose_output(playbook, edge, fast_path, tmp_path):
+def test_no_secret_in_verbose_output(playbook, edge, tmp_path):
+    """The module path at -vvvv: tests/reliability/test_secrets.py (every module, both paths)."""
     make_roles(edge, 'Managers')
     key_file = str(tmp_path / 'bot.key')
     run = playbook('''
@@ -240,7 +216,7 @@ def test_no_secret_in_verbose_output(playbook, edge, fast_path, tmp_path):
             username: bot
             type: machine
             label: Bot
-    ''' % key_file, edge, diff=True, verbosity=4, fast_path=fast_path)
+    ''' % key_file, edge, diff=True, verbosity=4)
     assert run.rc == 0, run
     with open(key_file) as handle:
         api_key = handle.read()
@@ -280,17 +256,14 @@ def test_user_info_reads_every_page_and_no_secret(playbook, edge):
     assert run.result('missing')['users'] == [] and run.result('missing')['total_count'] == 0
     for key in keys + ['Pw-info-0000']:
         assert key not in run.stdout
-    assert writes(edge) == []
+    assert writes(edge.requests()) == []
 
 
-@pytest.mark.parametrize('options, fragment', [
-    ({'u_username': 'x'}, "username: 'x' does not match"),
-    (dict(JDOE, u_email='jdoe at example.com'), 'is not an e-mail address'),
-    (dict(JDOE, u_label='CI'), 'label: only for machine users'),
-    ({'u_username': 'ci_bot', 'u_type': 'machine', 'u_label': 'CI', 'u_password': 'Pw-123456789'}, 'password: only for human users'),
-    (dict(JDOE, u_roles=['Managers', 'no such role!']), 'does not match'),
-])
-def test_bad_input_fails_before_any_request(playbook, edge, options, fragment):
-    run = apply(playbook, edge, True, ok=False, **options)
-    assert run.rc != 0 and fragment in run.result('user')['msg']
-    assert edge.requests() == []
+def test_bad_input_fails_before_any_request(playbook, edge):
+    assert_refused_before_any_request(playbook, edge, USER_TASK, [
+        ({'u_username': 'x'}, "username: 'x' does not match"),
+        (dict(JDOE, u_email='jdoe at example.com'), 'is not an e-mail address'),
+        (dict(JDOE, u_label='CI'), 'label: only for machine users'),
+        ({'u_username': 'ci_bot', 'u_type': 'machine', 'u_label': 'CI', 'u_password': 'Pw-123456789'}, 'password: only for human users'),
+        (dict(JDOE, u_roles=['Managers', 'no such role!']), 'does not match'),
+    ])

@@ -16,6 +16,7 @@ LABEL_PREFIX = 'ansible_collections.rockitplay.edge.docsite.'
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
 
 import collection  # noqa: E402  pylint: disable=wrong-import-position
+from doc_examples import yaml_blocks as _yaml_blocks  # noqa: E402  pylint: disable=wrong-import-position,import-error
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('docs')]  # pylint: disable=no-member
 
@@ -77,8 +78,31 @@ def test_guides_are_kept_by_git():
     assert _git_ignored(paths) == [], 'git ignores documentation sources; remove the rule for docs/docsite/rst/ from .gitignore'
 
 
+UNDERSCORE_TEMP_NAMES = '''"""Every temporary file and directory name ends in "_" (loaded through PYTHONPATH by a test)."""
+import tempfile
+
+_next = tempfile._RandomNameSequence.__next__
+tempfile._RandomNameSequence.__next__ = lambda self: _next(self)[:-1] + "_"
+'''
+
+
+def _underscore_temp_names(directory):
+    """PYTHONPATH entry with a sitecustomize that makes every random temporary name end in "_" (1 in 37 by chance)."""
+    directory.mkdir()
+    (directory / 'sitecustomize.py').write_text(UNDERSCORE_TEMP_NAMES)
+    return str(directory)
+
+
 def test_lint_collection_docs(tmp_path):
-    """antsibull-docs lint-collection-docs: every plugin's docs, the guides and their references to the collection."""
+    """antsibull-docs lint-collection-docs: every plugin's docs, the guides and their references to the collection.
+
+    antsibull-docs copies the collection to a temporary directory and documents that copy; the module pages
+    link to each module's source on GitHub, relative to the collection. With this tree's collection path in
+    ANSIBLE_COLLECTIONS_PATH it found a second copy of rockitplay.edge, took that one's path as the collection's,
+    and the link went up into the temporary directory: a name that ends in "_" (random, one run in 37) made
+    the link an RST reference that breaks. The lint sees only its own copy here, and runs with temporary names
+    that always end in "_".
+    """
     target = tmp_path / 'edge'
     files = set(collection.project_files())
     files.update(os.path.relpath(os.path.join(GUIDES, name), ROOT) for name in os.listdir(GUIDES))
@@ -88,9 +112,22 @@ def test_lint_collection_docs(tmp_path):
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(os.path.join(ROOT, rel), str(dest))
+    nothing = tmp_path / 'no-collections'
+    nothing.mkdir()
+    underscore = _underscore_temp_names(tmp_path / 'underscore')
     proc = _run([os.path.join(BIN, 'antsibull-docs'), 'lint-collection-docs', '--plugin-docs', '--check-extra-docs-refs',
-                 '--validate-collection-refs', 'all', '.'], cwd=str(target))
+                 '--validate-collection-refs', 'all', '.'], cwd=str(target), ANSIBLE_COLLECTIONS_PATH=str(nothing),
+                PYTHONPATH=underscore)
     assert proc.stdout.strip() == '', proc.stdout
+
+
+def test_underscore_temp_names_are_forced(tmp_path):
+    """The lint above really runs with temporary names that end in "_"."""
+    proc = _run([sys.executable, '-c', 'import tempfile; print(tempfile.mkdtemp())'],
+                PYTHONPATH=_underscore_temp_names(tmp_path / 'underscore'))
+    made = proc.stdout.strip()
+    os.rmdir(made)
+    assert made.endswith('_'), made
 
 
 def test_docs_site_builds_offline(tmp_path):
@@ -119,56 +156,10 @@ def test_docs_site_builds_offline(tmp_path):
         assert 'docsite/%s.html' % guide in index, '%s is not linked from the site index' % guide
 
 
-def _yaml_blocks(rst):
-    """[(caption, text)] of the YAML code blocks of an rst document."""
-    lines = rst.splitlines()
-    blocks = []
-    for number, line in enumerate(lines):
-        match = re.match(r'^( *)\.\. code-block:: yaml\s*$', line)
-        if not match:
-            continue
-        indent = ' ' * (len(match.group(1)) + 3)
-        caption, body, options = None, [], True
-        for following in lines[number + 1:]:
-            if following.strip() and not following.startswith(indent):
-                break
-            text = following[len(indent):]
-            if options and text.startswith(':'):
-                if text.startswith(':caption:'):
-                    caption = text[len(':caption:'):].strip()
-                continue
-            options = False
-            body.append(text)
-        blocks.append((caption, '\n'.join(body).strip('\n') + '\n'))
-    return blocks
-
-
 def _yaml_block(rst, caption):
     found = [text for name, text in _yaml_blocks(rst) if name == caption]
     assert found, 'no yaml block with caption %s' % caption
     return found[0]
-
-
-def test_guide_examples_pass_ansible_lint(tmp_path):
-    """Every YAML example of the guides is a play or a list of tasks that passes ansible-lint --profile production."""
-    files = []
-    for guide in _guides():
-        with open(os.path.join(GUIDES, guide + '.rst'), encoding='utf-8') as handle:
-            blocks = _yaml_blocks(handle.read())
-        for number, (_caption, text) in enumerate(blocks):
-            data = yaml.safe_load(text)
-            assert isinstance(data, list) and data and isinstance(data[0], dict), '%s, YAML block %d: not a play or a task list' % (
-                guide, number + 1)
-            if 'hosts' not in data[0]:
-                body = '\n'.join(('    ' + line) if line.strip() else '' for line in text.strip('\n').splitlines())
-                text = '- name: Example of the %s guide\n  hosts: localhost\n  gather_facts: false\n  tasks:\n%s\n' % (guide, body)
-            path = tmp_path / ('%s_%d.yml' % (guide, number + 1))
-            path.write_text('---\n' + text if not text.startswith('---') else text)
-            files.append(str(path))
-    assert len(files) >= 8, files
-    (tmp_path / '.ansible-lint').write_text('---\nprofile: production\n')
-    _run([os.path.join(BIN, 'ansible-lint'), '--offline', '--profile', 'production', '--nocolor'] + files, cwd=str(tmp_path),
-         NO_COLOR='1')
 
 
 @pytest.mark.integration

@@ -1,4 +1,4 @@
-"""ansible-lint --profile production on the roles and playbooks, and on every module's EXAMPLES."""
+"""ansible-lint --profile production on the roles and playbooks, on every module's EXAMPLES and on the guides' examples."""
 import ast
 import os
 import subprocess
@@ -9,6 +9,10 @@ import pytest
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
+
+from doc_examples import guide_examples  # noqa: E402  pylint: disable=wrong-import-position,import-error
+
 BIN = os.path.dirname(sys.executable)
 COLLECTIONS = os.path.join(ROOT, '.build', 'collections')
 
@@ -39,19 +43,31 @@ def _examples():
                 yield name[:-3], node.value.value
 
 
-def test_lint_module_examples():
+def _as_play(name, text):
+    """A task list as one play (indented under tasks:), or a play list as it is."""
+    data = yaml.safe_load(text)
+    assert isinstance(data, list) and data and isinstance(data[0], dict), '%s: not a play or a task list' % name
+    if 'hosts' in data[0]:
+        return text.strip('\n').replace('---\n', '') + '\n'
+    body = '\n'.join(('    ' + line) if line.strip() else '' for line in text.strip('\n').splitlines())
+    return '- name: %s\n  hosts: localhost\n  gather_facts: false\n  tasks:\n%s\n' % (name, body)
+
+
+def test_lint_module_and_guide_examples():
+    """Every module's EXAMPLES and every YAML example of the guides pass ansible-lint --profile production.
+
+    One play per example, in two playbook files (one per source): one ansible-lint run, two syntax checks."""
     examples = list(_examples())
-    assert examples
+    guides = list(guide_examples())
+    assert examples and len(guides) >= 8, guides
     with tempfile.TemporaryDirectory() as tmp:
         files = []
-        for module, text in examples:
-            tasks = yaml.safe_load(text)
-            assert isinstance(tasks, list) and tasks, '%s: EXAMPLES must be a list of tasks' % module
-            body = '\n'.join(('    ' + line) if line.strip() else '' for line in text.strip('\n').splitlines())
-            path = os.path.join(tmp, '%s.yml' % module)
+        for file_name, plays in (
+                ('module_examples.yml', [_as_play('Examples of rockitplay.edge.%s' % module, text) for module, text in examples]),
+                ('guide_examples.yml', [_as_play('Example %d of the %s guide' % (number, guide), text) for guide, number, text in guides])):
+            path = os.path.join(tmp, file_name)
             with open(path, 'w') as handle:
-                handle.write('---\n- name: Examples of rockitplay.edge.%s\n  hosts: localhost\n  gather_facts: false\n  tasks:\n%s\n'
-                             % (module, body))
+                handle.write('---\n' + ''.join(plays))
             files.append(path)
         with open(os.path.join(tmp, '.ansible-lint'), 'w') as handle:
             handle.write('---\nprofile: production\n')

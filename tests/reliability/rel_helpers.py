@@ -1,47 +1,15 @@
-"""Helpers of the reliability tests: playbooks built from case tables, the emulator's request log cut into cases."""
-import json
+"""Helpers of the reliability tests: playbooks built from case tables, the emulator's request log cut into cases.
+
+They live in tests/tools/edge_log.py (shared with the integration tests); this module keeps the names.
+"""
 import os
+import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ACTION_DIR = os.path.join(HERE, 'action_plugins')
-MARK_PREFIX = '/be/v1/_mark/'
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools')
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
+
+# pylint: disable-next=import-error,wrong-import-position,unused-import
+from edge_log import ACTION_DIR, MARK_PREFIX, calls, mark_task, playbook_text, split_log, writes  # noqa: E402,F401
+
 RUN_ENV = {'ANSIBLE_ACTION_PLUGINS': ACTION_DIR}
-
-
-def playbook_text(tasks, hosts='localhost', variables=None):
-    """A one-play playbook as text (JSON is YAML), for the ``playbook`` fixture."""
-    play = {'hosts': hosts, 'gather_facts': False, 'tasks': tasks}
-    if variables:
-        play['vars'] = variables
-    return json.dumps([play], indent=1)
-
-
-def mark_task(case, faults=(), sleep=None):
-    """The helper task that marks the start of a case in the request log and injects its faults."""
-    args = {'mark': case}
-    if faults:
-        args['faults'] = list(faults)
-    if sleep:
-        args['sleep'] = sleep
-    return {'name': 'mark %s' % case, 'rel_emulator': args}
-
-
-def split_log(log):
-    """The request log cut at the markers: {case: [entries]} (markers left out)."""
-    cases, current = {}, None
-    for entry in log:
-        if entry['path'].startswith(MARK_PREFIX):
-            current = entry['path'][len(MARK_PREFIX):]
-            cases[current] = []
-        elif current is not None:
-            cases[current].append(entry)
-    return cases
-
-
-def calls(entries):
-    """(method, status) of each request."""
-    return [(e['method'], e['status']) for e in entries]
-
-
-def writes(entries):
-    return [e for e in entries if e['method'] in ('POST', 'PATCH', 'PUT', 'DELETE') and e['path'] != '/be/v1/login']

@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 
+from forward_proxy import ClockMover, ForwardProxy  # pylint: disable=import-error
 from rel_helpers import RUN_ENV, calls, mark_task, playbook_text, split_log, writes  # pylint: disable=import-error
 
 pytestmark = pytest.mark.integration
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.integration
 ROLES = '/be/v1/roles'
 RA = 1                         # Retry-After (s) the play waits out
 TIMEOUT = {'request_timeout': 1}
-DELAY = 2.5                    # a delay longer than request_timeout: a read timeout
-AFTER_DELAY = 1.8              # let the delayed request finish before the next case starts
+DELAY = 4                      # a delay well beyond request_timeout: a read timeout, and time for the retries meanwhile
+AFTER_DELAY = True             # wait until the delayed request is logged before the next case starts
 
 FAULTS = collections.OrderedDict([
     ('429', {'status': 429, 'retry_after': RA}),
@@ -51,13 +52,13 @@ class Case(object):
         self.state = state            # (path, expected fields) or (path, None) for "absent"
         self.log = log                # the expected (method, status) of every request of the case, in order
         self.pre = pre                # API calls (method, path, body) before the run
-        self.sleep = sleep            # seconds to wait after the task (a delayed request still running)
+        self.sleep = sleep            # wait after the task until every request of the case is logged (one still running)
 
     def tasks(self, inject=True):
         tasks = [mark_task(self.cid, self.faults if inject else ()),
                  {'name': self.cid, self.module: self.args, 'ignore_errors': True}]
         if self.sleep and inject:
-            tasks.append({'name': 'after %s' % self.cid, 'rel_emulator': {'sleep': self.sleep}})
+            tasks.append({'name': 'after %s' % self.cid, 'rel_emulator': {'wait_requests': {'case': self.cid, 'count': len(self.log)}}})
         return tasks
 
 
@@ -369,29 +370,38 @@ EXPIRING = [
     ('expire_subscribe', 'rockitplay.edge.rockit_subscription',
      {'name': 'T_sub', 'sender': 'dltar', 'events': ['error'], 'slack_channel': '#builds'}, ('POST', '/be/v1/subscriptions')),
 ]
-TTL = 1.0
+TTL = 60
 
 
 @pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
 def test_token_expiring_mid_play_is_renewed_once(playbook, emulator_factory, fast_path, record_property):
-    """Password login, access tokens that live 1 s: a request that arrives after expiry is answered
-    401 token-expired; the collection renews the token once (refresh) and sends that request again, so
-    every write happens exactly once and the state is the declared one."""
-    emu = emulator_factory('--access-ttl', str(TTL), '--quiet')
+    """Password login; the emulator's clock stands still and jumps past the access token's lifetime just
+    before the case's request reaches it (a proxy in front of the emulator moves it there): that request
+    is answered 401 token-expired; the collection renews the token once (refresh) and sends that request again, so every
+    write happens exactly once and the state is the declared one. No wall-clock race on a loaded machine."""
+    emu = emulator_factory('--access-ttl', str(TTL), '--clock-speed', '0', '--admin-api-key', 'rockit-demo-api-key', '--quiet')
     emu.api('POST', ROLES, {'name': 'T_update', 'label': 'old'}, expect=200)
     emu.api('POST', ROLES, {'name': 'T_delete'}, expect=200)
     emu.clear()
+    clock = ClockMover(emu, 2 * TTL)
     tasks = []
     for cid, module, args, (method, path) in EXPIRING:
-        tasks.append(mark_task(cid, [{'method': method, 'path': path, 'delay': TTL + 0.5}]))
+        clock.at(method, path)
+        tasks.append(mark_task(cid))
         tasks.append({'name': cid, module: args, 'ignore_errors': True})
-    # a loop: one login for the items in the fast path; the pause outlives the token
+    # a loop: one login for the items in the fast path; the token expires between the items
+    clock.after('POST', ROLES)
     tasks.append(mark_task('expire_loop'))
     tasks.append({'name': 'expire_loop', 'rockitplay.edge.rockit_role': {'name': '{{ item }}', 'label': 'loop'},
-                  'loop': ['T_loop1', 'T_loop2'], 'loop_control': {'pause': TTL + 0.5}})
-    env = dict(RUN_ENV, ROCKIT_API_KEY='', ROCKIT_PASSWORD='rockit-demo-password')
-    run = playbook(playbook_text(tasks), emu, env=env, fast_path=fast_path)
+                  'loop': ['T_loop1', 'T_loop2']})
+    proxy = ForwardProxy(upstream=emu.url, before=clock).start()
+    env = dict(RUN_ENV, ROCKIT_API_KEY='', ROCKIT_PASSWORD='rockit-demo-password', ROCKIT_EDGE_URL=proxy.url)
+    try:
+        run = playbook(playbook_text(tasks), emu, env=env, fast_path=fast_path)
+    finally:
+        proxy.stop()
     assert run.rc == 0, run
+    assert len(clock.fired) == len(EXPIRING) + 1 and not clock.queue, clock.fired
     log = split_log(emu.requests())
     expired = 0
     for cid, _module, _args, (method, path) in EXPIRING:

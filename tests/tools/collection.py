@@ -63,8 +63,19 @@ def pip_standin():
     cache = os.path.join(os.path.expanduser('~'), '.ansible', 'test', 'cache')
     os.makedirs(cache, exist_ok=True)
     src = os.path.join(ROOT, 'tests', 'tools', 'get_pip_standin.py')
+    with open(src, 'rb') as handle:
+        content = handle.read()
     for version in GET_PIP_VERSIONS:
-        shutil.copyfile(src, os.path.join(cache, 'get_pip_%s.py' % version))
+        dest = os.path.join(cache, 'get_pip_%s.py' % version)
+        if os.path.exists(dest):
+            with open(dest, 'rb') as handle:
+                if handle.read() == content:
+                    continue
+        # written aside and renamed: a test run beside this one never reads a half-written script
+        tmp = '%s.%d.tmp' % (dest, os.getpid())
+        with open(tmp, 'wb') as handle:
+            handle.write(content)
+        os.replace(tmp, dest)
     return cache
 
 

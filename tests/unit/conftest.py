@@ -1,10 +1,21 @@
-"""Unit-test helpers: a scripted HTTP transport for the client, so tests assert the exact requests."""
+"""Unit-test helpers: a scripted HTTP transport for the client, so tests assert the exact requests.
+
+The unit tests run under pytest (``make test``, ``make quick``) and under ``ansible-test units`` on a staged
+copy of the collection; the shared helpers of ``tests/tools`` (module_runner, task_payloads) are put on
+``sys.path`` here for both.
+"""
 import json
+import os
+import sys
 
 import pytest
 import requests
 from requests.adapters import BaseAdapter
 from requests.models import Response
+
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'tools')
+if TOOLS not in sys.path:
+    sys.path.insert(0, TOOLS)
 
 
 class FakeEdge(BaseAdapter):

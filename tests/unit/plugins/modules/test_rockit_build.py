@@ -7,7 +7,7 @@ from ansible.module_utils.six.moves.urllib.parse import unquote
 
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_build
 
-from test_rockit_tasks_info import NOT_FOUND, detail, listing, task
+from task_payloads import NOT_FOUND, detail, listing, task  # pylint: disable=import-error
 from module_runner import run_module  # pylint: disable=import-error
 
 URL = 'https://builds.example.com/sushi/0002.tar?X-Signature=s3cr3t'

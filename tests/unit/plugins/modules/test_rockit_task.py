@@ -3,7 +3,7 @@ import pytest
 
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_task
 
-from test_rockit_tasks_info import NOT_FOUND, detail, task
+from task_payloads import NOT_FOUND, detail, task  # pylint: disable=import-error
 from module_runner import run_module  # pylint: disable=import-error
 
 DLTAR = task('dltar', 'pending')
