@@ -6,7 +6,7 @@
 DOCUMENTATION = r'''
 module: rockit_contract
 short_description: Check the API assumptions of rockitplay.edge against a ROCKIT Edge
-version_added: 1.1.0
+version_added: 1.0.0
 description:
   - Most request and response bodies of the ROCKIT Edge are not public; the collection follows the shapes written down
     in its API assumptions page. This module asks an Edge whether each assumption it can reach holds, and reports it as

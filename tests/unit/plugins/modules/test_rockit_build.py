@@ -9,11 +9,9 @@ from ansible_collections.rockitplay.edge.plugins.modules import rockit_build
 
 from task_payloads import NOT_FOUND, detail, listing, task  # pylint: disable=import-error
 from module_runner import run_module  # pylint: disable=import-error
+from edge_payloads import BUILD, IDLE, URL  # pylint: disable=import-error
 
-URL = 'https://builds.example.com/sushi/0002.tar?X-Signature=s3cr3t'
 GROUP = 'exampleorg-sushi-0002'
-BUILD = {'appName': 'Sushi', 'iBuild': 2, 'taskGroup': GROUP, 'tasks': [GROUP + '-1733149403-dltar']}
-IDLE = {'status': 'success', 'app': {'name': 'Sushi', 'processing': False}}
 
 
 def run(fake, monkeypatch, **args):

@@ -6,16 +6,11 @@ import pytest
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_deployment, rockit_deployment_info
 
 from module_runner import run_module  # pylint: disable=import-error
+from edge_payloads import GCORE, S3  # pylint: disable=import-error
 
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'no such deployment'}
-S3 = dict(type='s3', endpoint='s3.eu-central-1.example.com', region='eu-central-1', bucket='games',
-          access_key_id='AKIA-known-id', secret_access_key='s3-known-secret')
 NETSTORAGE = dict(type='netstorage', endpoint='example-nsu.akamaihd.net', key_name='ns-known-name', key='ns-known-key')
 SECRETS = ('AKIA-known-id', 's3-known-secret', 'ns-known-name', 'ns-known-key', 'dl-known-key')
-GCORE = {'name': 'gcore', 'originPrefix': 'rockit',
-         'origin': {'type': 's3', 'endpoint': 's3.eu-central-1.example.com', 'region': 'eu-central-1', 'bucket': 'games'},
-         'downloadAuth': {'type': 'gcore'}, 'status': 'ok', 'message': '',
-         'created': '2026-01-01T00:00:00Z', 'updated': '2026-01-01T00:00:00Z'}
 
 
 def without(options, *names):

@@ -9,11 +9,9 @@ from ansible_collections.rockitplay.edge.plugins.module_utils.subscription impor
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_subscription, rockit_subscription_info
 
 from module_runner import run_module  # pylint: disable=import-error
+from edge_payloads import HOOK_ARGS as ARGS, HOOK  # pylint: disable=import-error
 
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'no such subscription'}
-HOOK = {'name': 'deployWebhook', 'sender': 'deploy', 'events': ['end', 'error'], 'type': 'webhook',
-        'webhook': {'url': 'https://hooks.example.com/a'}, 'orgName': 'ExampleOrg', 'created': '2026-01-01T00:00:00Z'}
-ARGS = dict(name='deployWebhook', sender='deploy', events=['error', 'end'], webhook_url='https://hooks.example.com/a')
 
 
 def run(module, fake, monkeypatch, conn=None, check=False, **args):

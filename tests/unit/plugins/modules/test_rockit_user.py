@@ -10,12 +10,9 @@ from ansible.module_utils import basic
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_user, rockit_user_info
 
 from module_runner import run_module  # pylint: disable=import-error
+from edge_payloads import BOT, JDOE  # pylint: disable=import-error
 
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'no such user'}
-JDOE = {'username': 'jdoe', 'type': 'user', 'email': 'jdoe@example.com', 'firstname': 'Jane', 'surname': 'Doe', 'title': '',
-        'roles': ['Managers', 'Testers'], 'created': '2026-01-01T00:00:00Z', 'updated': '2026-01-01T00:00:00Z'}
-BOT = {'username': 'ci_bot', 'type': 'machine', 'label': 'CI', 'roles': ['CI_Pipeline_Services'],
-       'created': '2026-01-01T00:00:00Z', 'updated': '2026-01-01T00:00:00Z'}
 HUMAN = dict(username='jdoe', email='jdoe@example.com', first_name='Jane', surname='Doe')
 
 

@@ -9,11 +9,8 @@ import json
 from ansible_collections.rockitplay.edge.plugins.modules import rockit_app, rockit_build, rockit_deployment, rockit_subscription, rockit_user
 
 from module_runner import run_module  # pylint: disable=import-error
-from test_rockit_build import BUILD, IDLE, URL  # pylint: disable=import-error
-from test_rockit_deployment import GCORE, S3  # pylint: disable=import-error
-from test_rockit_subscription import ARGS as HOOK_ARGS, HOOK  # pylint: disable=import-error
-from test_rockit_tasks_info import detail, listing, task  # pylint: disable=import-error
-from test_rockit_user import BOT, JDOE  # pylint: disable=import-error
+from edge_payloads import BOT, BUILD, GCORE, HOOK, HOOK_ARGS, IDLE, JDOE, S3, URL  # pylint: disable=import-error
+from task_payloads import detail, listing, task  # pylint: disable=import-error
 
 NOT_FOUND = {'status': 'failed', 'error': 'not-found', 'message': 'not found'}
 
