@@ -91,6 +91,7 @@ EXAMPLES = r'''
 
 - name: Let the Edge choose the first password and keep it in a file
   rockitplay.edge.rockit_org:
+    edge_admin_token: "{{ vault_rockit_admin_token }}"
     name: TestOrg
     admin_user: test_admin
     admin_email: test@example.com
@@ -98,6 +99,7 @@ EXAMPLES = r'''
 
 - name: Delete a test organisation with everything in it
   rockitplay.edge.rockit_org:
+    edge_admin_token: "{{ vault_rockit_admin_token }}"
     name: TestOrg
     state: absent
 '''

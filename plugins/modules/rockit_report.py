@@ -80,9 +80,13 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Plan against the Edge
+- name: Plan the declared organisation against the Edge, every kind in both directions
   rockitplay.edge.rockit_plan:
+    deployments: "{{ rockit_deployments }}"
     roles: "{{ rockit_roles }}"
+    users: "{{ rockit_users }}"
+    apps: "{{ rockit_apps }}"
+    subscriptions: "{{ rockit_subscriptions }}"
     kinds: [deployments, roles, users, apps, subscriptions]
   register: edge_plan
 

@@ -5,7 +5,8 @@
 
 The fast path (``fast_path.py``) reads a few things of ansible-core that are not a public plugin API:
 the task's computed ``environment``, the interpreter Ansible would start a module with, the task's
-name as written, the connection's transport, and the no_log values the argument validator collects.
+name as written, the connection's transport, the no_log values the argument validator collects, and
+the methods with which AnsibleModule adds a file's attributes to a result that names a ``path`` or ``dest``.
 Each is read here, through a function that checks what it gets. When an ansible-core release changes
 one of them, the function raises :class:`CoreChanged` and the action plugin runs the task as a regular
 module instead (the module path), which depends on nothing here: a changed internal costs speed, never
@@ -17,6 +18,7 @@ import os
 import shutil
 import sys
 
+from ansible.module_utils.basic import AnsibleModule as _AnsibleModule
 from ansible.module_utils.common.parameters import remove_values as _remove_values
 from ansible.module_utils.errors import UnsupportedError
 
@@ -184,3 +186,43 @@ def validate(validator, args):
 def remove_values(value, no_log_values):
     """Mask no_log values like AnsibleModule does before it prints a result."""
     return _remove_values(value, no_log_values)
+
+
+# The AnsibleModule methods that add a file's attributes to a result (and those they call).
+_PATH_INFO_METHODS = ('add_path_info', 'user_and_group', 'selinux_enabled', 'selinux_mls_enabled', 'selinux_initial_context',
+                      'selinux_context')
+
+
+class _PathInfoFailed(Exception):
+    pass
+
+
+def path_info():
+    """A function that adds to a result what a module's ``exit_json`` and ``fail_json`` add to it.
+
+    AnsibleModule adds the attributes of the file a result names with ``path`` or ``dest`` (owner, group,
+    mode, state, size, the SELinux context where SELinux is on). The function runs AnsibleModule's own
+    methods on a stand-in without a module, so both paths return the same keys.
+    """
+    methods = {}
+    for name in _PATH_INFO_METHODS:
+        method = getattr(_AnsibleModule, name, None)
+        if not callable(method):
+            raise CoreChanged('AnsibleModule has no method %s' % name)
+        methods[name] = method
+
+    def fail_json(**kwargs):
+        raise _PathInfoFailed(kwargs.get('msg'))
+
+    attributes = dict(methods, _selinux_enabled=None, _selinux_mls_enabled=None, _selinux_initial_context=None,
+                      fail_json=staticmethod(fail_json))
+    stand_in = type('PathInfo', (object,), attributes)
+
+    def add(result):
+        if result.get('path', result.get('dest')) is None:
+            return result
+        try:
+            return stand_in().add_path_info(result)
+        except _PathInfoFailed:
+            return result   # the SELinux context of a file that went away meanwhile: the attributes stay out
+    return add

@@ -162,7 +162,7 @@ class RockitAction(ActionBase):
         check_mode, diff, _async, _become = core_shim.task_flags(self)
         plan = {'check_mode': check_mode, 'diff': diff, 'name': core_shim.module_name(self),
                 'env': core_shim.task_environment(self), 'args': core_shim.plain_args(self._task.args),
-                'invocation': core_shim.inject_invocation(task_vars)}
+                'invocation': core_shim.inject_invocation(task_vars), 'path_info': core_shim.path_info()}
         with _Environment(plan['env']):
             plan['params'], plan['no_log_values'], plan['error'], plan['unsupported'] = core_shim.validate(
                 self.definition.validator(), plan['args'])
@@ -177,7 +177,7 @@ class RockitAction(ActionBase):
             error = plan['error']
             if plan['unsupported']:
                 error = 'Unsupported parameters for (%s) module: %s' % (plan['name'], error)
-            return self._sanitize({'failed': True, 'msg': error}, invocation, no_log_values, plan['invocation'])
+            return self._sanitize({'failed': True, 'msg': error}, invocation, no_log_values, plan['invocation'], plan['path_info'])
         store = shared_store() if definition.shared_login else None
         ctx = Context(params, check_mode=plan['check_mode'], diff_mode=plan['diff'], reuse_client=True, session_store=store)
         ctx.no_log_values.update(no_log_values)
@@ -193,11 +193,14 @@ class RockitAction(ActionBase):
                     ctx.close()
         if ctx.warnings:
             result['warnings'] = list(ctx.warnings)
-        return self._sanitize(result, invocation, no_log_values | ctx.no_log_values, plan['invocation'])
+        return self._sanitize(result, invocation, no_log_values | ctx.no_log_values, plan['invocation'], plan['path_info'])
 
     @staticmethod
-    def _sanitize(result, params, no_log_values, invocation=True):
-        """What AnsibleModule does before it prints its result: invocation (where Ansible wants it), no_log values masked."""
+    def _sanitize(result, params, no_log_values, invocation=True, path_info=None):
+        """What AnsibleModule does before it prints its result: the attributes of a file the result names (``path``
+        or ``dest``), invocation (where Ansible wants it), no_log values masked."""
+        if path_info is not None:
+            result = path_info(result)
         if invocation:
             result.setdefault('invocation', {'module_args': params})
         else:

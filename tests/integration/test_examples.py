@@ -40,6 +40,7 @@ GUIDES = sorted(os.path.relpath(p, ROOT) for p in glob.glob(os.path.join(ROOT, '
     'README.md', os.path.join('roles', 'bootstrap', 'README.md')]
 
 S3_KEY_ID, S3_SECRET = 'AKIAEXAMPLESTEST', 'examples-s3-secret'
+ADMIN_TOKEN = 'examples-admin-token'   # the installation's admin token (--admin-token), vault_rockit_admin_token
 AUTOMATION = [
     {'name': 'setup: the machine user the examples authenticate as (edge_username: automation)',
      'rockitplay.edge.rockit_user': {'username': 'automation', 'type': 'machine', 'label': 'Automation',
@@ -50,8 +51,45 @@ AUTOMATION = [
 CI_ROLE = {'name': 'setup: role CI_Pipeline_Services', 'rockitplay.edge.rockit_role': {
     'name': 'CI_Pipeline_Services', 'permissions': {'apps': ['create', 'read', 'update', 'delete'], 'tasks': ['read']}}}
 
+GAME_STUDIO = {'name': 'setup: the organisation GameStudio and its primary administrator studio_admin',
+               'rockitplay.edge.rockit_org': {'edge_admin_token': '{{ vault_rockit_admin_token }}', 'name': 'GameStudio',
+                                              'admin_user': 'studio_admin', 'admin_email': 'admin@example.com',
+                                              'admin_password': '{{ vault_studio_admin_password }}'}}
+
+
+def _directory(name):
+    return {'name': 'setup: the directory %s/ beside the playbook' % name,
+            'ansible.builtin.file': {'path': '{{ playbook_dir }}/%s' % name, 'state': 'directory', 'mode': '0700'}}
+
+
+def _declaration(facts):
+    return {'name': 'setup: the declaration of the organisation (inventory variables)', 'ansible.builtin.set_fact': facts}
+
+
+# The declaration the plan examples compare: a role and a machine user to create, Sushi as it is, a new app.
+PLANNED = {
+    'rockit_roles': [{'name': 'Producers', 'permissions': {'apps': ['read', 'update'], 'tasks': ['read', 'update', 'execute']}}],
+    'rockit_users': [{'username': 'ci_bot', 'type': 'machine', 'label': 'CI', 'roles': ['Producers']}],
+    'rockit_apps': [{'name': 'Sushi', 'label': 'Sushibar: All you can feed', 'deployments': ['gcore']},
+                    {'name': 'Pizza', 'label': 'Pizza Palace', 'deployments': ['gcore']}],
+}
+KINDS = ('deployments', 'roles', 'users', 'apps', 'subscriptions')
+# The declaration the drift report example compares: the organisation as it is (its export), so no drift.
+EXPORTED = [{'name': 'setup: export the organisation', 'rockitplay.edge.rockit_export': {}, 'register': 'exported'},
+            _declaration(dict(('rockit_%s' % kind, '{{ exported.vars.rockit_%s }}' % kind) for kind in KINDS))]
+
 # What the examples of a module or guide take for granted, beyond --fixtures docs.
 SETUP = {
+    'rockit_api_key': [{'name': 'setup: the machine users automation_bot and old_bot', 'rockitplay.edge.rockit_apply': {
+        'kind': 'user', 'objects': [{'username': 'automation_bot', 'type': 'machine', 'label': 'Automation', 'roles': ['Administrators']},
+                                    {'username': 'old_bot', 'type': 'machine', 'label': 'Old automation'}]}}],
+    'rockit_export': [_directory('vars')],
+    'rockit_login': [GAME_STUDIO],
+    'rockit_logout': [GAME_STUDIO, {'name': 'setup: the session of rockit_login', 'rockitplay.edge.rockit_login': {
+        'edge_org': 'GameStudio', 'edge_username': 'studio_admin', 'edge_password': '{{ vault_studio_admin_password }}',
+        'edge_api_key': ''}, 'register': 'rockit_session'}],
+    'rockit_plan': [_declaration(PLANNED)],
+    'rockit_report': EXPORTED + [_directory('reports')],
     'rockit_app': [{'name': 'setup: deployment akamai', 'rockitplay.edge.rockit_deployment': {
         'name': 'akamai', 'origin': {'type': 'netstorage', 'endpoint': 'example-nsu.akamaihd.net', 'key_name': 'examples-key-name',
                                      'key': 'examples-key'}}}],
@@ -60,7 +98,9 @@ SETUP = {
         {'name': 'setup: roles Managers and Testers', 'rockitplay.edge.rockit_apply': {'kind': 'role', 'objects': [
             {'name': 'Managers', 'permissions': {'beUsers': ['read']}}, {'name': 'Testers', 'permissions': {'apps': ['read']}}]}},
         CI_ROLE],
-    'authentication.rst': AUTOMATION,
+    'authentication.rst': AUTOMATION + [{'name': 'setup: the user jdoe, who logs in with a password', 'rockitplay.edge.rockit_user': {
+        'username': 'jdoe', 'email': 'jdoe@example.com', 'first_name': 'John', 'surname': 'Doe',
+        'password': '{{ vault_jdoe_password }}', 'roles': ['Administrators']}}],
     'quickstart.rst': AUTOMATION,
     'README.md': AUTOMATION,
 }
@@ -95,6 +135,8 @@ VARIABLES = {
     'vault_netstorage_key_name': 'examples-netstorage-name',
     'vault_netstorage_key': 'examples-netstorage-key',
     'vault_rockit_api_key': '{{ lookup("ansible.builtin.env", "ROCKIT_API_KEY") }}',
+    'vault_rockit_admin_token': ADMIN_TOKEN,
+    'vault_studio_admin_password': 'studio-admin-Examples1',
 }
 
 
@@ -151,8 +193,8 @@ def guide_examples(guide):
 
 # ---------------------------------------------------------------------------------------------- running them
 def setup_play(source):
-    tasks = list(SETUP.get(source, []))
-    tasks.append({'name': 'setup: the variables of the examples', 'ansible.builtin.set_fact': VARIABLES, 'no_log': True})
+    tasks = [{'name': 'setup: the variables of the examples', 'ansible.builtin.set_fact': VARIABLES, 'no_log': True}]
+    tasks.extend(SETUP.get(source, []))   # after the variables: the setup may use them
     return {'name': 'setup for %s' % source, 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}
 
 
@@ -177,7 +219,8 @@ def example_plays(source, examples, edge_url):
 @pytest.fixture(scope='module')
 def docs_edge(emulator_factory):
     from emulator_defaults import ADMIN  # pylint: disable=import-error,import-outside-toplevel
-    return emulator_factory('--fixtures', 'docs', '--step-seconds', '0', '--admin-api-key', ADMIN['api_key'], '--quiet')
+    return emulator_factory('--fixtures', 'docs', '--step-seconds', '0', '--admin-api-key', ADMIN['api_key'],
+                            '--admin-token', ADMIN_TOKEN, '--quiet')
 
 
 SOURCES = [(s, finder) for s, finder in [(m, module_examples) for m in MODULES] + [(g, guide_examples) for g in GUIDES]

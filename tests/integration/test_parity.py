@@ -29,6 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 PLAYBOOK = os.path.join(HERE, 'parity', 'parity.yml')
 ROOT = os.path.dirname(os.path.dirname(HERE))
 START = '2026-03-02T10:00:00Z'
+ADMIN_TOKEN = 'parity-admin-token'   # the installation's admin token, for rockit_org and rockit_edge_info
 # The tasks that must take the module path even when the fast path is on, and why (-vvv says it).
 MODULE_PATH_TASKS = {'async': 'async', 'become': 'become',
                      'local host, another interpreter': "the host's Python interpreter"}
@@ -39,7 +40,7 @@ PATH_LINE = re.compile(r'rockitplay\.edge: (\S+) \(task "(.*)"\) (runs on the fa
 def parity_edge(emulator_factory):
     """An emulator whose clock stands still at a fixed time: two runs from a reset see the same times."""
     return emulator_factory('--fixtures', 'docs', '--start-time', START, '--clock-speed', '0', '--step-seconds', '2',
-                            '--admin-api-key', ADMIN['api_key'], '--quiet')
+                            '--admin-api-key', ADMIN['api_key'], '--admin-token', ADMIN_TOKEN, '--quiet')
 
 
 def _inventory(directory, bin_path):
@@ -63,7 +64,8 @@ def _run(playbook, edge, bin_path, directory, fast_path):
     out_dir = os.path.join(directory, 'out')
     os.makedirs(out_dir)
     inventory, other = _inventory(directory, bin_path)
-    extra = {'out_dir': out_dir, 'parity_become': os.geteuid() == 0, 'parity_other_python': other}
+    extra = {'out_dir': out_dir, 'parity_become': os.geteuid() == 0, 'parity_other_python': other,
+             'parity_admin_token': ADMIN_TOKEN}
     run = playbook(PLAYBOOK, edge, extra_vars=extra, fast_path=fast_path, inventory=inventory, bin_dir=bin_path,
                    verbosity=3 if fast_path else 0)
     failed = [(r['task'], r['result'].get('msg')) for r in run.results if r['status'] == 'failed' and not r['task'].startswith(

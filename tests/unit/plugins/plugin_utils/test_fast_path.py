@@ -248,3 +248,34 @@ def test_controller_python_identity(fast_path):
     if os.path.dirname(base) != os.path.dirname(os.path.abspath(sys.executable)):
         # the base interpreter of a virtualenv is another Python: its site-packages differ
         assert not core_shim.is_controller_python(base)
+
+
+# ---------------------------------------------------------------- results that name a file
+
+def test_a_result_that_names_a_file_gets_its_attributes_as_from_a_module(role_info, fast_path, tmp_path):
+    """exit_json and fail_json add owner, group, mode, state and size of the file in ``path`` or ``dest``: so does the fast path."""
+    from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
+    from ansible_collections.rockitplay.edge.plugins.plugin_utils import core_shim  # pylint: disable=import-outside-toplevel
+    target = tmp_path / 'org.yml'
+    target.write_text('---\n')
+    target.chmod(0o640)
+    module = AnsibleModule.__new__(AnsibleModule)
+    module._selinux_enabled = module._selinux_mls_enabled = module._selinux_initial_context = None
+    expected = module.add_path_info({'changed': True, 'dest': str(target)})
+    assert expected['mode'] == '0640' and expected['state'] == 'file' and expected['size'] == 4
+    add = core_shim.path_info()
+    assert add({'changed': True, 'dest': str(target)}) == expected
+    assert add({'changed': False, 'dest': str(tmp_path / 'missing')}) == {'changed': False, 'dest': str(tmp_path / 'missing')}
+    assert add({'changed': False}) == {'changed': False}
+
+    def fake_execute(definition, ctx):
+        return {'changed': True, 'dest': str(target)}
+    with mock.patch.object(fast_path, 'execute', side_effect=fake_execute):
+        result = make_action(role_info).run(task_vars={'ansible_python_interpreter': sys.executable})
+    assert dict((k, result.get(k)) for k in expected) == expected
+
+
+def test_without_the_file_attribute_methods_the_task_takes_the_module_path(role_info, fast_path, monkeypatch):
+    from ansible_collections.rockitplay.edge.plugins.plugin_utils import core_shim  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(core_shim, '_PATH_INFO_METHODS', core_shim._PATH_INFO_METHODS + ('no_such_method',))
+    assert run(make_action(role_info), fast_path)[1] == 'module'
