@@ -27,7 +27,9 @@ options:
     description:
       - The API key of the machine user O(edge_username). Recommended for automation.
       - If not set, the environment variable E(ROCKIT_API_KEY) is used.
-      - Only one of O(edge_api_key), O(edge_password) and O(edge_token) may be set.
+      - Only one of O(edge_api_key), O(edge_password) and O(edge_token) may be set. One that the task or
+        C(module_defaults) sets wins over the others' environment variables (an exported E(ROCKIT_API_KEY) does not
+        get in the way of a task that logs in with O(edge_password)).
     type: str
   edge_password:
     description:

@@ -19,6 +19,7 @@ import datetime
 import email.utils
 import hashlib
 import math
+import os
 import random
 import threading
 import time
@@ -880,6 +881,21 @@ def _num(value):
 _CLIENT_CACHE = {}
 
 
+def _task_credentials_win(conn, environ=None):
+    """A way to authenticate set by the task (or module_defaults) wins over the ways only the ROCKIT_* variables hold.
+
+    The options take their environment variables as fallbacks, so a value equal to its variable counts as taken
+    from the environment. Two ways set by the task itself stay an error (the client refuses them).
+    """
+    environ = os.environ if environ is None else environ
+    given = [name for name in AUTH_OPTIONS if conn.get(name)]
+    inherited = [name for name in given if conn[name] == environ.get(CONNECTION_ENV[name])]
+    if len(given) > 1 and len(inherited) < len(given):
+        for name in inherited:
+            del conn[name]
+    return conn
+
+
 def get_client(params, sleep=time.sleep, reuse=False, session_store=None):
     """Build the client from module parameters.
 
@@ -888,7 +904,7 @@ def get_client(params, sleep=time.sleep, reuse=False, session_store=None):
     With ``session_store`` (the controller's store shared by the workers of one ``ansible-playbook``),
     a password login is shared by every task of the run and ended when the run ends.
     """
-    conn = dict((k, params[k]) for k in CONNECTION_ENV if params.get(k) is not None)
+    conn = _task_credentials_win(dict((k, params[k]) for k in CONNECTION_ENV if params.get(k) is not None))
     if not reuse:
         return EdgeClient(sleep=sleep, session_store=session_store, **conn)
     key = hashlib.sha256(repr(sorted(conn.items())).encode('utf-8')).hexdigest()

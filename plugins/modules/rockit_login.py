@@ -43,7 +43,6 @@ EXAMPLES = r'''
     edge_org: GameStudio
     edge_username: studio_admin
     edge_password: "{{ vault_studio_admin_password }}"
-    edge_api_key: ""  # a ROCKIT_API_KEY in the environment would be a second way to authenticate
   register: rockit_session
 
 - name: Work with the token, and always log out
@@ -51,7 +50,6 @@ EXAMPLES = r'''
     group/rockitplay.edge.rockit:
       edge_org: GameStudio
       edge_token: "{{ rockit_session.token }}"
-      edge_api_key: ""
   block:
     - name: Create the automation role
       rockitplay.edge.rockit_role:

@@ -413,3 +413,17 @@ def test_reuse_cache_passes_the_store(store):
     params = dict(edge_url='http://edge.test', edge_org='o', edge_username='u', edge_password='p-store')
     client = client_mod.get_client(params, reuse=True, session_store=store)
     assert client._store is store
+
+
+def test_a_credential_the_task_sets_wins_over_one_only_the_environment_holds():
+    # pylint: disable=protected-access
+    environ = {'ROCKIT_API_KEY': 'env-key', 'ROCKIT_PASSWORD': 'env-password'}
+    conn = client_mod._task_credentials_win({'edge_api_key': 'env-key', 'edge_password': 'task-password'}, environ)
+    assert conn == {'edge_password': 'task-password'}
+    # both from the environment, or both from the task: the client refuses them as before
+    both_env = {'edge_api_key': 'env-key', 'edge_password': 'env-password'}
+    assert client_mod._task_credentials_win(dict(both_env), environ) == both_env
+    both_task = {'edge_api_key': 'task-key', 'edge_password': 'task-password'}
+    assert client_mod._task_credentials_win(dict(both_task), environ) == both_task
+    with pytest.raises(ConfigError, match='Only one way to authenticate'):
+        client_mod.EdgeClient('https://edge.example.com', edge_org='o', edge_username='u', **both_task)
