@@ -142,7 +142,7 @@ MODULE_CASES = [
     ('build_size', BUILD, {'app_name': 'Sushi', 'url': 'https://builds.example.com/sushi.tar', 'size': 0}, ('size', 'in bytes')),
     ('build_app_name', BUILD, {'app_name': 'S', 'url': 'https://builds.example.com/sushi.tar'}, ('app_name', NAME_RULE)),
     # -- the connection options
-    ('conn_both_auth_modes', 'rockitplay.edge.rockit_role_info', {'edge_password': 'pw-both-modes'},
+    ('conn_both_auth_modes', 'rockitplay.edge.rockit_role_info', {'edge_api_key': 'key-both-modes', 'edge_password': 'pw-both-modes'},
      ('Only one way to authenticate', 'edge_api_key and edge_password')),
     ('conn_missing_url', 'rockitplay.edge.rockit_role_info', {'edge_url': ''}, ('edge_url is required', 'ROCKIT_EDGE_URL')),
     ('conn_url_scheme', 'rockitplay.edge.rockit_role_info', {'edge_url': 'edge.example.com'}, ('edge_url', 'http:// or https://')),
