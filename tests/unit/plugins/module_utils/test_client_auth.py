@@ -191,14 +191,52 @@ def test_admin_request_without_admin_token(make_client):
 # ---------------------------------------------------------------- retries: one layer, one budget
 @pytest.mark.parametrize('retries', [0, 1, 3])
 @pytest.mark.parametrize('status, headers, method', [
-    (500, {}, 'GET'), (502, {}, 'DELETE'), (503, {}, 'GET'), (429, {}, 'POST'), (429, {'Retry-After': '1'}, 'GET'),
-    (503, {'Retry-After': '1'}, 'POST'),
+    (500, {}, 'GET'), (502, {}, 'DELETE'), (503, {}, 'GET'), (429, {}, 'POST'), (503, {'Retry-After': '1'}, 'POST'),
 ])
 def test_attempts_never_exceed_retries_plus_one(make_client, fake, retries, status, headers, method):
     fake.add(method, '/be/v1/roles/x', status=status, headers=headers, body={'status': 'failed'}, times=100)
     with pytest.raises(ApiError):
         make_client(retries=retries).request(method, '/be/v1/roles/x')
     assert len(fake.calls) == retries + 1
+
+
+@pytest.mark.parametrize('retries', [0, 3])
+def test_rate_limit_with_retry_after_is_waited_out_within_max_retry_wait(make_client, fake, retries):
+    # A 429 with Retry-After: not carried out, and the Edge says when to come back; bounded by the time, not by retries.
+    fake.add('GET', '/be/v1/roles/x', status=429, headers={'Retry-After': '2'}, body={'code': 429}, times=100)
+    client = make_client(retries=retries, max_retry_wait=7)
+    with pytest.raises(ApiError, match='after 6 seconds of waiting already.*max_retry_wait=7'):
+        client.request('GET', '/be/v1/roles/x')
+    assert len(fake.calls) == 4 and client.sleeps == [2.0, 2.0, 2.0]
+    fake.add('GET', '/be/v1/roles/y', status=429, headers={'Retry-After': '1'}, body={'code': 429}, times=5)
+    fake.add('GET', '/be/v1/roles/y', body={'role': {'name': 'y'}})
+    assert make_client(retries=retries, max_retry_wait=7).get('/be/v1/roles/y') == {'role': {'name': 'y'}}
+
+
+def test_a_rate_limit_holds_back_the_other_threads(make_client, fake):
+    fake.add('GET', '/be/v1/roles/x', body={'role': {}}, times=5)
+    client = make_client()
+    client._hold_for(30.0)
+    client.get('/be/v1/roles/x')        # the thread that met the 429 waits in its own retry, not again here
+    assert client.sleeps == []
+    waits = []
+    thread = threading.Thread(target=lambda: waits.append(client.get('/be/v1/roles/x')))
+    thread.start()
+    thread.join()
+    assert len(client.sleeps) == 1 and 29.0 < client.sleeps[0] <= 30.0 and client.holds == 1
+
+
+def test_writes_are_counted_per_thread(make_client, fake):
+    fake.add('POST', '/be/v1/roles', body={'role': {'name': 'r'}}, times=5)
+    client = make_client()
+    client.request('POST', '/be/v1/roles', {'name': 'r'})
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append((client.written_here, client.request('POST', '/be/v1/roles', {}),
+                                                          client.written_here)))
+    thread.start()
+    thread.join()
+    assert seen[0][0] == 0 and seen[0][2] == 1
+    assert client.written == 2 and client.written_here == 1
 
 
 def test_garbled_reads_and_expired_tokens_share_the_budget(make_client, fake):
