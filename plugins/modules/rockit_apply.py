@@ -75,9 +75,9 @@ options:
     description:
       - How many objects are applied side by side, on one HTTP session (one login). Over a network most of the time of
         an object is the round trip to the Edge, so applying several at once shortens the task by about this factor.
-      - The objects of one task never depend on each other (the kinds keep their order across tasks: deployments and
-        roles before the apps and users that name them, deletions in the reverse order, as the role
-        C(rockitplay.edge.bootstrap) does).
+      - The objects of one task never depend on each other. The kinds keep their order across tasks (deployments and
+        roles before the apps and users that name them, deletions in the reverse order), as the role
+        C(rockitplay.edge.bootstrap) does.
       - The requests of all objects share the client's rate limit (O(rate_limit)) and its bound on the requests in
         flight, which halves on each HTTP 429 and grows back gradually; a 429 is waited out as its C(Retry-After) says,
         within O(max_retry_wait), and the other objects wait with it.
