@@ -514,7 +514,7 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     out('# Benchmark: the bootstrap role, a hand-written uri playbook and the floor')
     out('')
     out('- Organisation: %d objects: %s; connection: API key of a machine user (run 9: a password login); the Edge emulator on 127.0.0.1 '
-        '(run 8: a second one whose gateway admits %g requests per second for all clients); the modules\' default concurrency (8).'
+        '(run 8: a second one whose gateway admits %g requests per second for all clients); the modules\' default concurrency (16).'
         % (n, orgmod.describe(counts), args.gateway_limit))
     out('- Machine: %s.' % '; '.join('%s %s' % kv for kv in info.items()))
     out('- Load (other processes share the cores): %s before, %s after; per run in the table.' % (load_before, load_after))

@@ -22,7 +22,7 @@ import threading
 
 from ansible.module_utils.basic import env_fallback
 
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 16
 MAX_CONCURRENCY = 64
 CONCURRENCY_ENV = 'ROCKIT_CONCURRENCY'
 

@@ -82,9 +82,9 @@ options:
         flight, which halves on each HTTP 429 and grows back gradually; a 429 is waited out as its C(Retry-After) says,
         within O(max_retry_wait), and the other objects wait with it.
       - V(1) applies one object after another.
-      - If not set, the value of the E(ROCKIT_CONCURRENCY) environment variable is used, else V(8).
+      - If not set, the value of the E(ROCKIT_CONCURRENCY) environment variable is used, else V(16).
     type: int
-    default: 8
+    default: 16
     version_added: 1.0.0
 extends_documentation_fragment:
   - rockitplay.edge.connection

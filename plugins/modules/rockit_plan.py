@@ -178,9 +178,9 @@ options:
         flight, which halves on each HTTP 429 and grows back gradually; the plan, its warnings and its refusals are in
         the order of the declarations, whatever the order the answers come in.
       - V(1) reads one object after another.
-      - If not set, the value of the E(ROCKIT_CONCURRENCY) environment variable is used, else V(8).
+      - If not set, the value of the E(ROCKIT_CONCURRENCY) environment variable is used, else V(16).
     type: int
-    default: 8
+    default: 16
     version_added: 1.0.0
 extends_documentation_fragment:
   - rockitplay.edge.connection

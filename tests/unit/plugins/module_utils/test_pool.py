@@ -152,7 +152,7 @@ def test_an_error_in_done_stops_the_pool():
 
 
 def test_concurrency_values():
-    assert checked_concurrency(None) == DEFAULT_CONCURRENCY == 8
+    assert checked_concurrency(None) == DEFAULT_CONCURRENCY == 16
     assert checked_concurrency(1) == 1 and checked_concurrency('16') == 16
     for bad in (0, -1, MAX_CONCURRENCY + 1):
         with pytest.raises(ValueError, match='between 1'):
