@@ -45,6 +45,9 @@ COLLECTION_VERSION = '1.0.0'
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'))
 RETRY_STATUSES = frozenset((500, 502, 504))
 WAIT_STATUSES = frozenset((429, 503))
+RATE_MIN_ADMITTED = 5      # successes between two 429 answers to learn a rate from
+RATE_DECREASE = 0.85       # a 429 at a learnt rate: at most this share of it
+RATE_STEP = 0.05           # a learnt rate grows by this share per second's worth of successes
 KEPT_CONNECTIONS = 64   # at most this many connections kept open per host (the most objects a run applies side by side)
 
 # Module options shared by every module (documented in doc_fragments/connection.py).
@@ -325,6 +328,11 @@ class EdgeClient(object):
         self._local = threading.local()  # per thread: the writes it had accepted (a failure of one object says changed)
         self._hold = (0.0, None)         # after a 429: (until when, the thread that met it); the others wait too
         self.holds = 0
+        # The rate learnt from 429 answers (without a rate_limit option): what the Edge admitted between two of them.
+        self._last_limited = None
+        self._admitted = 0
+        self._rate_learnt = False
+        self.rate_changes = 0
         self.logins = 0
         self.logouts = 0
         # Item paths a list read has shown not to exist: get_or_none answers None for them once, without a request.
@@ -362,6 +370,11 @@ class EdgeClient(object):
         })
         if session_store is not None and rate_limit is None:
             self.set_release(session_store.release(self.base))
+            learnt = getattr(session_store, 'rate', lambda url: None)(self.base)
+            if learnt:
+                # an earlier task of this run met the Edge's limit: start at the rate it learnt
+                self.limiter.set_rate(learnt)
+                self._rate_learnt = True
 
     def _sleep_for_limit(self, seconds):
         self.sleep(seconds)
@@ -398,6 +411,47 @@ class EdgeClient(object):
         with self._lock:
             self.written += 1
         self._local.written = getattr(self._local, 'written', 0) + 1
+
+    def _admitted_one(self):
+        """A success: counted for the next 429; a learnt rate grows by 5 % per second's worth of successes."""
+        with self._lock:
+            self._admitted += 1
+            rate = self.limiter.rate
+            if not (self._rate_learnt and rate and self._admitted % max(1, int(rate)) == 0):
+                return
+            rate *= 1.0 + RATE_STEP
+            self.limiter.set_rate(rate)
+        self._share_rate(rate)
+
+    def _share_rate(self, rate):
+        """The learnt rate, for the later tasks of the run (the controller's store), so that they do not meet the limit first."""
+        remember = getattr(self._store, 'remember_rate', None)
+        if remember is not None:
+            try:
+                remember(self.base, rate)
+            except Exception:  # pylint: disable=broad-except
+                pass  # only a hint for later tasks
+
+    def _learn_rate(self):
+        """A 429 without a ``rate_limit`` option: the rate the Edge admitted since the previous 429 becomes the client's.
+
+        Learnt only from at least ``RATE_MIN_ADMITTED`` successes between two 429 answers (the limit is shared by all
+        clients, so the rate it leaves us is what counts); never above 85 % of the rate that met this 429.
+        """
+        learnt = None
+        with self._lock:
+            now = self.clock()
+            if self.rate_limit_option is None and self._last_limited is not None and self._admitted >= RATE_MIN_ADMITTED:
+                estimate = self._admitted / max(now - self._last_limited, 0.001)
+                current = self.limiter.rate
+                learnt = max(1.0, estimate if not current else min(estimate, current * RATE_DECREASE))
+                self.limiter.set_rate(learnt)
+                self._rate_learnt = True
+                self.rate_changes += 1
+            self._last_limited = now
+            self._admitted = 0
+        if learnt is not None:
+            self._share_rate(learnt)
 
     def _hold_for(self, seconds):
         """A 429 with Retry-After: no other thread of this client sends before it has passed (the Edge refuses them anyway)."""
@@ -691,10 +745,11 @@ class EdgeClient(object):
             request_headers = dict(headers or {})
             request_headers.update(self._auth_headers(auth))
             sent_token = request_headers.get(specs.HEADER_TOKEN)
+            self.limiter.acquire()
             if not held:
+                # after the rate limiter's wait: a 429 another thread met meanwhile holds this request back too
                 self._wait_for_hold()
             held = False
-            self.limiter.acquire()
             self.in_flight.acquire()
             self._count(method)
             try:
@@ -729,10 +784,12 @@ class EdgeClient(object):
                 if auth != 'none' and method not in ('GET', 'HEAD'):
                     self._note_written()
                 self.in_flight.succeeded()
+                self._admitted_one()
                 return data
             err = _error_from_response(method, path, response, self.auth_kind)
             if status == 429:
                 self.in_flight.throttled()
+                self._learn_rate()
             if status == 401 and err.error == 'token-expired' and renew and self.auth_kind == 'edge_password' \
                     and sent_token is not None and not renewed:
                 if last_attempt:

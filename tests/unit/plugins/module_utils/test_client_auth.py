@@ -451,3 +451,27 @@ def test_reuse_cache_passes_the_store(store):
     params = dict(edge_url='http://edge.test', edge_org='o', edge_username='u', edge_password='p-store')
     client = client_mod.get_client(params, reuse=True, session_store=store)
     assert client._store is store
+
+
+def test_a_rate_is_learnt_from_the_429_answers_and_shared_with_later_tasks(make_client, fake, store):
+    clock = FakeClock()
+    fake.add('GET', '/be/v1/roles/x', status=429, headers={'Retry-After': '1'}, body={'code': 429}, times=1)
+    fake.add('GET', '/be/v1/roles/x', body={'role': {}}, times=10)
+    fake.add('GET', '/be/v1/roles/x', status=429, headers={'Retry-After': '1'}, body={'code': 429}, times=1)
+    fake.add('GET', '/be/v1/roles/x', body={'role': {}}, times=40)
+    client = make_client(clock=clock, sleep=clock.sleep, session_store=store)
+    client.get('/be/v1/roles/x')             # 429, waited out (1 s), then admitted
+    for _round in range(9):
+        clock.now += 0.1
+        client.get('/be/v1/roles/x')
+    assert client.rate_limit is None         # one 429 alone teaches nothing
+    clock.now += 0.1
+    client.get('/be/v1/roles/x')             # 10 admitted in 2 s since the first 429
+    assert client.rate_changes == 1 and abs(client.rate_limit - 5.0) < 0.01
+    assert abs(store.rate(client.base) - 5.0) < 0.01
+    for _round in range(10):
+        client.get('/be/v1/roles/x')         # spaced by the learnt rate; it grows by 5 % per second's worth
+    assert 5.2 < client.rate_limit < 5.6 and clock.now > 103.0
+    later = make_client(clock=clock, sleep=clock.sleep, session_store=store)
+    assert 5.2 < later.rate_limit < 5.6      # a later task of the run starts at it
+    assert make_client(rate_limit=0, session_store=store).rate_limit is None  # the option wins

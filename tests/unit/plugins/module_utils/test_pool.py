@@ -25,7 +25,7 @@ class Gate(object):
             self.running += 1
             self.most = max(self.most, self.running)
             self.lock.notify_all()
-        assert event.wait(30), 'never released: %r' % (item,)
+        assert event.wait(300), 'never released: %r' % (item,)
         with self.lock:
             self.running -= 1
         return 'done %s' % (item,)
@@ -36,7 +36,7 @@ def release_in(gate, order):
     def run():
         for item in order:
             with gate.lock:
-                assert gate.lock.wait_for(lambda: item in gate.started, 30), 'never started: %r' % (item,)
+                assert gate.lock.wait_for(lambda: item in gate.started, 300), 'never started: %r' % (item,)
                 event = gate.release.setdefault(item, threading.Event())
             event.set()
     thread = threading.Thread(target=run)
@@ -115,7 +115,8 @@ def test_a_stop_with_workers_lets_the_started_finish_and_skips_the_rest():
     # 0 and 1 start; 1 stops the run while 0 is still under way; 0 then finishes
     release_in(gate, [1]).join()
     release_in(gate, [0]).join()
-    runner.join(30)
+    runner.join(300)
+    assert not runner.is_alive() and results_holder, 'the pool did not finish'
     results = results_holder[0]
     assert results[0] == 'done 0' and results[1] == 'stop'
     assert all(r == 'skipped' or r.startswith('done') for r in results[2:])

@@ -87,7 +87,8 @@ def test_passwords_and_new_api_keys_stay_out_of_the_output_but_in_the_result(fak
     fake.add('GET', '/be/v1/users/bot', status=404, body=NOT_FOUND)
     fake.add('POST', '/be/v1/users', body={'status': 'success', 'user': {'username': 'bot', 'type': 'machine', 'label': 'Bot'},
                                            'apiKey': 'issued-key-0042'})
-    result = run(fake, monkeypatch, kind='user', objects=[
+    # one after another: the scripted answers to POST /be/v1/users come in the order they were added
+    result = run(fake, monkeypatch, kind='user', concurrency=1, objects=[
         {'username': 'jdoe', 'email': 'j@example.com', 'first_name': 'J', 'surname': 'D', 'password': 'Pa55-word-xyz'},
         {'username': 'bot', 'type': 'machine', 'label': 'Bot'}])
     text = json.dumps(result)
