@@ -359,6 +359,15 @@ def scale(run, base, objects):
 PASSWORD_ENV = {'ROCKIT_API_KEY': None, 'ROCKIT_PASSWORD': PASSWORD}
 
 
+def with_latency(emulator, ms, action):
+    """``action()`` with the emulator adding ``ms`` to every request."""
+    emulator.latency(ms)
+    try:
+        return action()
+    finally:
+        emulator.latency(0)
+
+
 def execute(args, bench, org, counts):
     n = orgmod.total(counts)
     role_all = bench.write_vars('org-role.json', orgmod.role_vars(org))
@@ -374,26 +383,56 @@ def execute(args, bench, org, counts):
     def count_var(count):
         return 'bench_count=%d' % count
 
-    print('the bootstrap role, cold', flush=True)
-    bench.emulator.control('POST', '/_emulator/reset')
-    cold = bench.playbook(bench.add('cold', '1. role, cold', n), 'role_bootstrap.yml', ['@' + role_all])
-    check_created(bench.emulator, ORG, org)
+    latencies = [args.latency_ms] + ([args.high_latency_ms] if args.high_latency_ms else [])
+    other = Emulator('--rate-limit', '%g' % args.gateway_limit) if args.gateway_limit else None
+    try:
+        # Cold runs take turns, round after round (the organisation emptied before each): on the loopback, at each
+        # latency, and against the second Edge whose gateway limits the rate for all clients (runs 1, 7 and 8).
+        cold = bench.add('cold', '1. role, cold', n)
+        cold_lat = [(ms, bench.add('cold_%g' % ms, '7. role, cold, +%g ms' % ms, n)) for ms in latencies]
+        cold_rl = bench.add('cold_limit', '8. role, cold, gateway limit %g/s' % args.gateway_limit, n) if other else None
+        for round_ in range(max(1, args.cold_repeat)):
+            print('the bootstrap role, cold: on the loopback, with latency%s, round %d'
+                  % (', under the gateway limit' if other else '', round_ + 1), flush=True)
+            bench.emulator.control('POST', '/_emulator/reset')
+            bench.playbook(cold, 'role_bootstrap.yml', ['@' + role_all])
+            check_created(bench.emulator, ORG, org)
+            for ms, run in cold_lat:
+                bench.emulator.control('POST', '/_emulator/reset')
+                with_latency(bench.emulator, ms, lambda: bench.playbook(run, 'role_bootstrap.yml', ['@' + role_all]))
+                check_created(bench.emulator, ORG, org)
+            if other:
+                other.control('POST', '/_emulator/reset')
+                bench.playbook(cold_rl, 'role_bootstrap.yml', ['@' + role_all], emulator=other)
+                check_created(other, ORG, org)
 
-    # The cheap runs take turns, round after round, so that their ratios are measured under the same load.
-    startup = bench.add('startup', 'ansible-playbook start-up (empty loop)', 0)
-    warm = bench.add('warm', '2. role, warm', n)
-    floor = bench.add('floor', '5. floor: set_fact looped over N', n)
-    floor_vars = bench.add('floor_vars', '5b. floor, with the organisation loaded as variables', n)
-    empty = bench.add('empty', 'role, nothing declared (its fixed cost)', 0)
-    password = bench.add('password', '9. role, warm, password login', n)
-    for round_ in range(max(1, args.repeat)):
-        print('start-up, warm role and floor, round %d' % (round_ + 1), flush=True)
-        bench.playbook(startup, 'floor.yml', [count_var(0)])
-        bench.playbook(empty, 'role_bootstrap.yml')
-        bench.playbook(warm, 'role_bootstrap.yml', ['@' + role_all])
-        bench.playbook(password, 'role_bootstrap.yml', ['@' + role_all], env=PASSWORD_ENV)
-        bench.playbook(floor, 'floor.yml', [count_var(n)])
-        bench.playbook(floor_vars, 'floor.yml', [count_var(n), '@' + role_all])
+        # The warm runs take turns, round after round, so that their ratios are measured under the same load:
+        # the start-up, the role with nothing declared, the warm role (API key, password login, each latency, the
+        # rate-limited Edge) and the floors.
+        startup = bench.add('startup', 'ansible-playbook start-up (empty loop)', 0)
+        warm = bench.add('warm', '2. role, warm', n)
+        floor = bench.add('floor', '5. floor: set_fact looped over N', n)
+        floor_vars = bench.add('floor_vars', '5b. floor, with the organisation loaded as variables', n)
+        empty = bench.add('empty', 'role, nothing declared (its fixed cost)', 0)
+        password = bench.add('password', '9. role, warm, password login', n)
+        warm_lat = [(ms, bench.add('warm_%g' % ms, '%s. role, warm, +%g ms' % ('6' if ms == args.latency_ms else '7', ms), n))
+                    for ms in latencies]
+        warm_rl = bench.add('warm_limit', '8. role, warm, gateway limit %g/s' % args.gateway_limit, n) if other else None
+        for round_ in range(max(1, args.repeat)):
+            print('start-up, warm role and floor, round %d' % (round_ + 1), flush=True)
+            bench.playbook(startup, 'floor.yml', [count_var(0)])
+            bench.playbook(empty, 'role_bootstrap.yml')
+            bench.playbook(warm, 'role_bootstrap.yml', ['@' + role_all])
+            bench.playbook(password, 'role_bootstrap.yml', ['@' + role_all], env=PASSWORD_ENV)
+            for ms, run in warm_lat:
+                with_latency(bench.emulator, ms, lambda: bench.playbook(run, 'role_bootstrap.yml', ['@' + role_all]))
+            if other:
+                bench.playbook(warm_rl, 'role_bootstrap.yml', ['@' + role_all], emulator=other)
+            bench.playbook(floor, 'floor.yml', [count_var(n)])
+            bench.playbook(floor_vars, 'floor.yml', [count_var(n), '@' + role_all])
+    finally:
+        if other:
+            other.stop()
 
     module = None
     if not args.skip_module_path:
@@ -408,53 +447,20 @@ def execute(args, bench, org, counts):
     print('the hand-written uri playbook', flush=True)
     uri = bench.playbook(bench.add('uri', '4. uri playbook, warm', n), 'uri_bootstrap.yml', ['@' + uri_all])
 
-    print('with %g ms of latency per request' % args.latency_ms, flush=True)
-    bench.emulator.latency(args.latency_ms)
-    try:
-        warm_lat = bench.playbook(bench.add('warm_latency', '6. role, warm, +%g ms' % args.latency_ms, n), 'role_bootstrap.yml',
-                                  ['@' + role_all])
-        uri_lat = bench.playbook(bench.add('uri_latency', '6. uri playbook, warm, +%g ms' % args.latency_ms, size(uri_lat_org)),
-                                 'uri_bootstrap.yml', ['@' + uri_latency])
-    finally:
-        bench.emulator.latency(0)
-
-    # Run 7: the role cold and warm at each latency (the organisation emptied before each cold run).
-    latency_runs = []
-    for ms in [args.latency_ms] + ([args.high_latency_ms] if args.high_latency_ms else []):
-        print('the role, cold and warm, with %g ms of latency per request' % ms, flush=True)
-        bench.emulator.control('POST', '/_emulator/reset')
-        bench.emulator.latency(ms)
-        try:
-            cold_ms = bench.playbook(bench.add('cold_%g' % ms, '7. role, cold, +%g ms' % ms, n), 'role_bootstrap.yml', ['@' + role_all])
-            warm_ms = (warm_lat if ms == args.latency_ms else
-                       bench.playbook(bench.add('warm_%g' % ms, '7. role, warm, +%g ms' % ms, n), 'role_bootstrap.yml', ['@' + role_all]))
-        finally:
-            bench.emulator.latency(0)
-        check_created(bench.emulator, ORG, org)
-        latency_runs.append((ms, cold_ms, warm_ms))
-
-    # Run 8: a second Edge whose gateway admits a limited rate for all clients together.
-    limited = None
-    if args.gateway_limit:
-        print('the role, cold and warm, under a gateway limit of %g requests per second' % args.gateway_limit, flush=True)
-        other = Emulator('--rate-limit', '%g' % args.gateway_limit)
-        try:
-            cold_rl = bench.playbook(bench.add('cold_limit', '8. role, cold, gateway limit %g/s' % args.gateway_limit, n),
-                                     'role_bootstrap.yml', ['@' + role_all], emulator=other)
-            check_created(other, ORG, org)
-            warm_rl = bench.playbook(bench.add('warm_limit', '8. role, warm, gateway limit %g/s' % args.gateway_limit, n),
-                                     'role_bootstrap.yml', ['@' + role_all], emulator=other)
-        finally:
-            other.stop()
-        limited = (cold_rl, warm_rl)
+    print('the hand-written uri playbook with %g ms of latency per request' % args.latency_ms, flush=True)
+    uri_lat = with_latency(bench.emulator, args.latency_ms, lambda: bench.playbook(
+        bench.add('uri_latency', '6. uri playbook, warm, +%g ms' % args.latency_ms, size(uri_lat_org)), 'uri_bootstrap.yml',
+        ['@' + uri_latency]))
+    latency_runs = [(ms, dict(cold_lat)[ms], dict(warm_lat)[ms]) for ms in latencies]
+    limited = (cold_rl, warm_rl) if other else None
 
     verified = None
     if args.verify_uri:
         print('the uri playbook on a new organisation: does it create what the role created?', flush=True)
         verified = verify_uri(bench, org, args.verify_uri)
     return dict(n=n, startup=startup, empty=empty, floor=floor, floor_vars=floor_vars, cold=cold, warm=warm, module=module, ping=ping,
-                module_loop=module_loop, uri=uri,
-                warm_lat=warm_lat, uri_lat=uri_lat, verified=verified, password=password, latency_runs=latency_runs, limited=limited)
+                module_loop=module_loop, uri=uri, warm_lat=dict(warm_lat)[args.latency_ms], uri_lat=uri_lat, verified=verified,
+                password=password, latency_runs=latency_runs, limited=limited)
 
 
 STATE_KEYS = (('deployments', 'name'), ('roles', 'name'), ('users', 'username'), ('apps', 'name'), ('subscriptions', 'name'))
@@ -497,6 +503,11 @@ def verdict(ok):
     return 'met' if ok else '**not met**'
 
 
+def paired_cpu(a, b):
+    """The median of the CPU ratios a/b of runs made in the same rounds."""
+    return statistics.median([x / y for x, y in zip(a.cpus, b.cpus)])
+
+
 def paired(a, b):
     """The median and range of the ratios a/b of runs made in the same rounds."""
     ratios = [x / y for x, y in zip(a.walls, b.walls)]
@@ -530,8 +541,9 @@ def report(args, r, counts, info, load_before, load_after, command, code):
             max(run.peaks) / 1048576.0, statistics.median(run.loads)))
     out('')
     out('- wall s: the whole ansible-playbook process; %s.' % (
-        'the median of %d rounds (min-max) for the start-up, the warm role and the floors, which take turns in each round; '
-        'one run for the others' % args.repeat if args.repeat > 1 else 'one run each'))
+        'the median of %d rounds (min-max) for the start-up, the warm runs (loopback, password, latency, gateway limit) and the '
+        'floors, which take turns in each round, and of %d rounds for the cold runs (loopback, latency, gateway limit), which '
+        'also take turns; one run for the others' % (args.repeat, args.cold_repeat) if args.repeat > 1 else 'one run each'))
     out('- requests, writes: what the emulator served (its request log); writes are POST, PUT, PATCH and DELETE.')
     out('- server s: the time the emulator took to answer, summed over the requests (the added latency included).')
     out('- CPU s: user + system time of ansible-playbook and its children (the emulator is not included).')
@@ -570,8 +582,6 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     add('warm role +%g ms / (%d requests x %g ms + floor %.2f s = %.2f s)' % (
         args.latency_ms, warm_lat.request_count, args.latency_ms, floor.wall, expected), warm_lat.wall / expected, None,
         '<= %.1f' % TARGET_LATENCY, TARGET_LATENCY)
-    add('warm role +%g ms / warm role (run 6 / run 2): what the latency adds' % args.latency_ms, warm_lat.wall / warm.wall, None,
-        'for information', None)
     uri_lat_wall = scale(uri_lat, startup, n)
     add('warm role +%g ms / uri playbook +%g ms%s' % (args.latency_ms, args.latency_ms, ' (uri extrapolated)' if uri_lat.scaled_to else ''),
         warm_lat.wall / uri_lat_wall, None, 'for information', None)
@@ -580,20 +590,30 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     add('warm role, password login / API key (run 9 / run 2)%s' % (' [per round: %.2f, %.2f-%.2f]' % (med, low, high)
                                                                    if len(password.walls) > 1 else ''),
         password.wall / warm.wall, password.cpu / warm.cpu, '<= %.2f' % TARGET_PASSWORD_VS_API_KEY, TARGET_PASSWORD_VS_API_KEY)
+    def rounds(a, b, title):
+        """The median of the ratios a/b over the rounds both took part in, and the title with them."""
+        med, low, high = paired(a, b)
+        return med, '%s%s' % (title, ' [per round: %.2f-%.2f]' % (low, high) if len(a.walls) > 1 else '')
+
     for ms, cold_ms, warm_ms in r['latency_runs']:
         main = ms == args.latency_ms
-        add('warm role +%g ms / warm role on the loopback (%s / run 2)' % (ms, 'run 6' if main else 'run 7'), warm_ms.wall / warm.wall,
-            None, '<= %.1f' % TARGET_WARM_LATENCY_VS_LOOPBACK if main else 'for information', TARGET_WARM_LATENCY_VS_LOOPBACK if main else None)
-        add('cold role +%g ms / cold role on the loopback (run 7 / run 1)' % ms, cold_ms.wall / cold.wall, None,
-            '<= %.1f' % TARGET_COLD_LATENCY_VS_LOOPBACK if main else 'for information', TARGET_COLD_LATENCY_VS_LOOPBACK if main else None)
+        med, title = rounds(warm_ms, warm, 'warm role +%g ms / warm role on the loopback (run %s / run 2, median of the rounds)'
+                            % (ms, '6' if main else '7'))
+        add(title, med, paired_cpu(warm_ms, warm), '<= %.1f' % TARGET_WARM_LATENCY_VS_LOOPBACK if main else 'for information',
+            TARGET_WARM_LATENCY_VS_LOOPBACK if main else None)
+        med, title = rounds(cold_ms, cold, 'cold role +%g ms / cold role on the loopback (run 7 / run 1, median of the rounds)' % ms)
+        add(title, med, paired_cpu(cold_ms, cold), '<= %.1f' % TARGET_COLD_LATENCY_VS_LOOPBACK if main else 'for information',
+            TARGET_COLD_LATENCY_VS_LOOPBACK if main else None)
     if r['limited']:
         limit = args.gateway_limit
         for run, base in zip(r['limited'], (cold, warm)):
             admitted = len([q for q in run.requests if q['status'] != 429])
-            bound = base.wall + TARGET_RATE_LIMIT_FACTOR * admitted / limit
-            add('%s / (loopback %.2f s + %.2f x %d requests / %g per s = %.2f s)' % (run.title[3:], base.wall, TARGET_RATE_LIMIT_FACTOR,
-                                                                                    admitted, limit, bound),
-                run.wall / bound, None, '<= 1.0', 1.0)
+            bounds = [b + TARGET_RATE_LIMIT_FACTOR * admitted / limit for b in base.walls]
+            per_round = [w / b for w, b in zip(run.walls, bounds)]
+            add('%s / (loopback + %.2f x %d requests / %g per s; median of the rounds: %.2f s / %.2f s)%s'
+                % (run.title[3:], TARGET_RATE_LIMIT_FACTOR, admitted, limit, run.wall, statistics.median(bounds),
+                   ' [per round: %.2f-%.2f]' % (min(per_round), max(per_round)) if len(per_round) > 1 else ''),
+                statistics.median(per_round), None, '<= 1.0', 1.0)
     out('| ratio | wall | CPU | target | verdict (wall) |')
     out('|---|---:|---:|---|---|')
     for name, wall_ratio, cpu_ratio, target, ok in ratios:
@@ -691,6 +711,9 @@ def parse_args(argv):
     parser.add_argument('--repeat', type=int, default=3,
                         help='rounds of the start-up, the role with nothing declared, the warm role and the floors '
                              '(medians reported); default: %(default)s')
+    parser.add_argument('--cold-repeat', type=int, default=2,
+                        help='rounds of the cold runs (loopback, each latency, the rate-limited Edge; medians reported); '
+                             'default: %(default)s')
     parser.add_argument('--seed', type=int, default=42, help='seed of the generated organisation; default: %(default)s')
     parser.add_argument('--output', help='the result file (default: benchmarks/results/latest.md; --quick: results/quick.md.tmp)')
     parser.add_argument('--collections-path', default=os.path.join(ROOT, '.build', 'collections'),
@@ -700,6 +723,7 @@ def parse_args(argv):
     if args.quick:
         args.objects = args.objects or 100
         args.repeat = 1
+        args.cold_repeat = 1
     if args.full:
         args.module_path_sample = args.uri_latency_sample = 0
     if args.output is None:
