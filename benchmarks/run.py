@@ -587,9 +587,9 @@ def report(args, r, counts, info, load_before, load_after, command, code):
         warm_lat.wall / uri_lat_wall, None, 'for information', None)
     password = r['password']
     med, low, high = paired(password, warm)
-    add('warm role, password login / API key (run 9 / run 2)%s' % (' [per round: %.2f, %.2f-%.2f]' % (med, low, high)
-                                                                   if len(password.walls) > 1 else ''),
-        password.wall / warm.wall, password.cpu / warm.cpu, '<= %.2f' % TARGET_PASSWORD_VS_API_KEY, TARGET_PASSWORD_VS_API_KEY)
+    add('warm role, password login / API key (run 9 / run 2, median of the rounds)%s' % (' [per round: %.2f-%.2f]' % (low, high)
+                                                                                        if len(password.walls) > 1 else ''),
+        med, paired_cpu(password, warm), '<= %.2f' % TARGET_PASSWORD_VS_API_KEY, TARGET_PASSWORD_VS_API_KEY)
     def rounds(a, b, title):
         """The median of the ratios a/b over the rounds both took part in, and the title with them."""
         med, low, high = paired(a, b)

@@ -57,7 +57,8 @@ options:
         Edge's release when the collection knows the release (it learns it from the service routes with
         O(edge_admin_token)), otherwise no limit. A C(429) answer always slows the task down (fewer requests in flight,
         growing back gradually; the other requests wait for the C(Retry-After) too) and is retried as O(max_retry_wait)
-        allows.
+        allows. Without this option the task also learns a rate from the C(429) answers (what the Edge admitted between
+        two of them, growing by 5 % a second), which the later tasks of the run on the controller start from.
       - The limit of an Edge counts all its clients together; set this below it when other clients share it.
     type: float
     version_added: 1.0.0
