@@ -587,9 +587,10 @@ def report(args, r, counts, info, load_before, load_after, command, code):
         warm_lat.wall / uri_lat_wall, None, 'for information', None)
     password = r['password']
     med, low, high = paired(password, warm)
-    add('warm role, password login / API key (run 9 / run 2, median of the rounds)%s' % (' [per round: %.2f-%.2f]' % (low, high)
-                                                                                        if len(password.walls) > 1 else ''),
+    spread = ' [per round: %.2f-%.2f]' % (low, high) if len(password.walls) > 1 else ''
+    add('warm role, password login / API key (run 9 / run 2, median of the rounds)%s' % spread,
         med, paired_cpu(password, warm), '<= %.2f' % TARGET_PASSWORD_VS_API_KEY, TARGET_PASSWORD_VS_API_KEY)
+
     def rounds(a, b, title):
         """The median of the ratios a/b over the rounds both took part in, and the title with them."""
         med, low, high = paired(a, b)
@@ -654,8 +655,8 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     out('| password login, warm: the same requests as with an API key, besides the login | %d requests (API key: %d) | %s |'
         % (api_requests, warm.request_count, verdict(api_requests == warm.request_count)))
     for ms, cold_ms, warm_ms in r['latency_runs']:
-        out('| warm run +%g ms: requests <= N + %d | %d requests | %s |' % (ms, TARGET_WARM_REQUEST_SLACK, warm_ms.request_count,
-                                                                        verdict(warm_ms.request_count - n <= TARGET_WARM_REQUEST_SLACK)))
+        out('| warm run +%g ms: requests <= N + %d | %d requests | %s |'
+            % (ms, TARGET_WARM_REQUEST_SLACK, warm_ms.request_count, verdict(warm_ms.request_count - n <= TARGET_WARM_REQUEST_SLACK)))
     for run in r['limited'] or ():
         refused = [q for q in run.requests if q['status'] == 429]
         last = {}
