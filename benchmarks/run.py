@@ -9,6 +9,9 @@ reading (and clearing) the emulator's request log after each run:
   4. the hand-written ansible.builtin.uri playbook (benchmarks/playbooks/uri_bootstrap.yml), warm;
   5. the floor: one ansible.builtin.set_fact task looped over N items;
   6. runs 2 and 4 again with the emulator adding a latency to every request (run 4 optionally on a sample);
+  7. the role cold and warm at that latency and at a higher one (150 ms), the organisation emptied before each cold run;
+  8. the role cold and warm against a second emulator whose gateway admits 20 requests per second for all clients;
+  9. the warm role with a password login instead of an API key (in the rounds of run 2, for the ratio);
 plus ansible-playbook's start-up (an empty loop), the role with nothing declared (its fixed cost), the floor
 with the organisation loaded as variables, N/10 looped ansible.builtin.ping tasks (the cost of a module task)
 beside N/10 looped rockit_role_info tasks on the module path (the cost of one of the collection's modules),
@@ -46,24 +49,30 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, 'benchmarks')
 PLAYBOOKS = os.path.join(BENCH, 'playbooks')
 BIN = os.path.dirname(sys.executable)
-ORG, USER, API_KEY = 'ExampleOrg', 'adminPrincipal', 'rockit-demo-api-key'
+ORG, USER, API_KEY, PASSWORD = 'ExampleOrg', 'adminPrincipal', 'rockit-demo-api-key', 'rockit-demo-password'
 WRITE_METHODS = frozenset(('POST', 'PUT', 'PATCH', 'DELETE'))
 
 # The targets of docs/performance.md.
 TARGET_WARM_REQUEST_SLACK = 10      # warm run: requests <= N + this
-TARGET_WARM_VS_URI = 10.0           # warm run at least this many times faster than the uri playbook
-TARGET_WARM_VS_FLOOR = 3.0          # warm run at most this many times the floor
+TARGET_WARM_VS_URI = 20.0           # warm run at least this many times faster than the uri playbook
+TARGET_WARM_VS_FLOOR = 1.6          # warm run at most this many times the floor
 TARGET_MODULE_VS_PING = 1.25        # module path per object at most this many times a ping task
 TARGET_LATENCY = 1.5                # warm run with latency at most this many times (requests x latency + floor)
+TARGET_WARM_LATENCY_VS_LOOPBACK = 1.5   # warm run at --latency-ms at most this many times the warm run on the loopback
+TARGET_COLD_LATENCY_VS_LOOPBACK = 2.0   # cold run at --latency-ms at most this many times the cold run on the loopback
+TARGET_RATE_LIMIT_FACTOR = 1.15     # under a gateway limit: wall <= loopback + this x (requests / limit)
+TARGET_PASSWORD_VS_API_KEY = 1.10   # warm run with a password login at most this many times the one with an API key
+LOGIN_REQUESTS_PER_LOGIN = 2        # the 2026 login flow of the emulator's release: two POST /be/v1/login per login
 
 
 # ---------------------------------------------------------------------------------------------- the emulator
 class Emulator(object):
     """The Edge emulator on a free port of 127.0.0.1, with its test-control API."""
 
-    def __init__(self):
+    def __init__(self, *extra):
         self.proc = subprocess.Popen([sys.executable, os.path.join(ROOT, 'tests', 'emulator', 'edge_emulator.py'), '--host', '127.0.0.1',
-                                      '--port', '0', '--quiet', '--org', ORG, '--admin-user', USER, '--admin-api-key', API_KEY],
+                                      '--port', '0', '--quiet', '--org', ORG, '--admin-user', USER, '--admin-api-key', API_KEY,
+                                      '--admin-password', PASSWORD] + list(extra),
                                      stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline().strip()
         if not line.startswith('listening on '):
@@ -219,9 +228,13 @@ class Bench(object):
             json.dump(data, handle)
         return path
 
-    def playbook(self, run, playbook, extra=(), env=None):
+    def playbook(self, run, playbook, extra=(), env=None, emulator=None):
         """Run a playbook once into ``run``: wall time, CPU time, peak memory, the request log."""
-        self.emulator.take_requests()
+        emulator = emulator or self.emulator
+        env = dict(env or {})
+        if emulator is not self.emulator:
+            env.setdefault('ROCKIT_EDGE_URL', emulator.url)
+        emulator.take_requests()
         cmd = [os.path.join(BIN, 'ansible-playbook'), '-i', self.inventory, os.path.join(PLAYBOOKS, playbook)]
         for item in extra:
             cmd += ['-e', item]
@@ -231,7 +244,10 @@ class Bench(object):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with open(log_path, 'w') as log:
             start = time.perf_counter()
-            proc = subprocess.Popen(cmd, env=dict(self.env, **(env or {})), stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
+            run_env = dict(self.env, **env)
+            for key in [k for k, v in env.items() if v is None]:
+                del run_env[key]
+            proc = subprocess.Popen(cmd, env=run_env, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir)
             sampler = PeakMemory(proc.pid)
             sampler.start()
             proc.wait()
@@ -239,7 +255,7 @@ class Bench(object):
             sampler.done.set()
             sampler.join()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        requests = self.emulator.take_requests()
+        requests = emulator.take_requests()
         with open(log_path) as log:
             output = log.read()
         if proc.returncode:
@@ -268,13 +284,13 @@ def parse_recap(output):
     return {}
 
 
-def summarize(requests):
-    """{'GET /be/v1/users/*': 12, ...}: the requests by method and collection."""
+def summarize(requests, statuses=False):
+    """{'GET /be/v1/users/*': 12, ...}: the requests by method and collection (and status, with ``statuses``)."""
     counts = collections.Counter()
     for req in requests:
         parts = req['path'].split('/')
         where = '/'.join(parts[:4]) + ('/*' if len(parts) > 4 else '')
-        counts['%s %s' % (req['method'], where)] += 1
+        counts['%s %s%s' % (req['method'], where, ' %s' % req['status'] if statuses else '')] += 1
     return counts
 
 
@@ -340,6 +356,18 @@ def scale(run, base, objects):
     return base + (run.wall - base) * objects / float(run.objects)
 
 
+PASSWORD_ENV = {'ROCKIT_API_KEY': None, 'ROCKIT_PASSWORD': PASSWORD}
+
+
+def with_latency(emulator, ms, action):
+    """``action()`` with the emulator adding ``ms`` to every request."""
+    emulator.latency(ms)
+    try:
+        return action()
+    finally:
+        emulator.latency(0)
+
+
 def execute(args, bench, org, counts):
     n = orgmod.total(counts)
     role_all = bench.write_vars('org-role.json', orgmod.role_vars(org))
@@ -355,24 +383,56 @@ def execute(args, bench, org, counts):
     def count_var(count):
         return 'bench_count=%d' % count
 
-    print('the bootstrap role, cold', flush=True)
-    bench.emulator.control('POST', '/_emulator/reset')
-    cold = bench.playbook(bench.add('cold', '1. role, cold', n), 'role_bootstrap.yml', ['@' + role_all])
-    check_created(bench.emulator, ORG, org)
+    latencies = [args.latency_ms] + ([args.high_latency_ms] if args.high_latency_ms else [])
+    other = Emulator('--rate-limit', '%g' % args.gateway_limit) if args.gateway_limit else None
+    try:
+        # Cold runs take turns, round after round (the organisation emptied before each): on the loopback, at each
+        # latency, and against the second Edge whose gateway limits the rate for all clients (runs 1, 7 and 8).
+        cold = bench.add('cold', '1. role, cold', n)
+        cold_lat = [(ms, bench.add('cold_%g' % ms, '7. role, cold, +%g ms' % ms, n)) for ms in latencies]
+        cold_rl = bench.add('cold_limit', '8. role, cold, gateway limit %g/s' % args.gateway_limit, n) if other else None
+        for round_ in range(max(1, args.cold_repeat)):
+            print('the bootstrap role, cold: on the loopback, with latency%s, round %d'
+                  % (', under the gateway limit' if other else '', round_ + 1), flush=True)
+            bench.emulator.control('POST', '/_emulator/reset')
+            bench.playbook(cold, 'role_bootstrap.yml', ['@' + role_all])
+            check_created(bench.emulator, ORG, org)
+            for ms, run in cold_lat:
+                bench.emulator.control('POST', '/_emulator/reset')
+                with_latency(bench.emulator, ms, lambda: bench.playbook(run, 'role_bootstrap.yml', ['@' + role_all]))
+                check_created(bench.emulator, ORG, org)
+            if other:
+                other.control('POST', '/_emulator/reset')
+                bench.playbook(cold_rl, 'role_bootstrap.yml', ['@' + role_all], emulator=other)
+                check_created(other, ORG, org)
 
-    # The cheap runs take turns, round after round, so that their ratios are measured under the same load.
-    startup = bench.add('startup', 'ansible-playbook start-up (empty loop)', 0)
-    warm = bench.add('warm', '2. role, warm', n)
-    floor = bench.add('floor', '5. floor: set_fact looped over N', n)
-    floor_vars = bench.add('floor_vars', '5b. floor, with the organisation loaded as variables', n)
-    empty = bench.add('empty', 'role, nothing declared (its fixed cost)', 0)
-    for round_ in range(max(1, args.repeat)):
-        print('start-up, warm role and floor, round %d' % (round_ + 1), flush=True)
-        bench.playbook(startup, 'floor.yml', [count_var(0)])
-        bench.playbook(empty, 'role_bootstrap.yml')
-        bench.playbook(warm, 'role_bootstrap.yml', ['@' + role_all])
-        bench.playbook(floor, 'floor.yml', [count_var(n)])
-        bench.playbook(floor_vars, 'floor.yml', [count_var(n), '@' + role_all])
+        # The warm runs take turns, round after round, so that their ratios are measured under the same load:
+        # the start-up, the role with nothing declared, the warm role (API key, password login, each latency, the
+        # rate-limited Edge) and the floors.
+        startup = bench.add('startup', 'ansible-playbook start-up (empty loop)', 0)
+        warm = bench.add('warm', '2. role, warm', n)
+        floor = bench.add('floor', '5. floor: set_fact looped over N', n)
+        floor_vars = bench.add('floor_vars', '5b. floor, with the organisation loaded as variables', n)
+        empty = bench.add('empty', 'role, nothing declared (its fixed cost)', 0)
+        password = bench.add('password', '9. role, warm, password login', n)
+        warm_lat = [(ms, bench.add('warm_%g' % ms, '%s. role, warm, +%g ms' % ('6' if ms == args.latency_ms else '7', ms), n))
+                    for ms in latencies]
+        warm_rl = bench.add('warm_limit', '8. role, warm, gateway limit %g/s' % args.gateway_limit, n) if other else None
+        for round_ in range(max(1, args.repeat)):
+            print('start-up, warm role and floor, round %d' % (round_ + 1), flush=True)
+            bench.playbook(startup, 'floor.yml', [count_var(0)])
+            bench.playbook(empty, 'role_bootstrap.yml')
+            bench.playbook(warm, 'role_bootstrap.yml', ['@' + role_all])
+            bench.playbook(password, 'role_bootstrap.yml', ['@' + role_all], env=PASSWORD_ENV)
+            for ms, run in warm_lat:
+                with_latency(bench.emulator, ms, lambda: bench.playbook(run, 'role_bootstrap.yml', ['@' + role_all]))
+            if other:
+                bench.playbook(warm_rl, 'role_bootstrap.yml', ['@' + role_all], emulator=other)
+            bench.playbook(floor, 'floor.yml', [count_var(n)])
+            bench.playbook(floor_vars, 'floor.yml', [count_var(n), '@' + role_all])
+    finally:
+        if other:
+            other.stop()
 
     module = None
     if not args.skip_module_path:
@@ -387,23 +447,20 @@ def execute(args, bench, org, counts):
     print('the hand-written uri playbook', flush=True)
     uri = bench.playbook(bench.add('uri', '4. uri playbook, warm', n), 'uri_bootstrap.yml', ['@' + uri_all])
 
-    print('with %g ms of latency per request' % args.latency_ms, flush=True)
-    bench.emulator.latency(args.latency_ms)
-    try:
-        warm_lat = bench.playbook(bench.add('warm_latency', '6. role, warm, +%g ms' % args.latency_ms, n), 'role_bootstrap.yml',
-                                  ['@' + role_all])
-        uri_lat = bench.playbook(bench.add('uri_latency', '6. uri playbook, warm, +%g ms' % args.latency_ms, size(uri_lat_org)),
-                                 'uri_bootstrap.yml', ['@' + uri_latency])
-    finally:
-        bench.emulator.latency(0)
+    print('the hand-written uri playbook with %g ms of latency per request' % args.latency_ms, flush=True)
+    uri_lat = with_latency(bench.emulator, args.latency_ms, lambda: bench.playbook(
+        bench.add('uri_latency', '6. uri playbook, warm, +%g ms' % args.latency_ms, size(uri_lat_org)), 'uri_bootstrap.yml',
+        ['@' + uri_latency]))
+    latency_runs = [(ms, dict(cold_lat)[ms], dict(warm_lat)[ms]) for ms in latencies]
+    limited = (cold_rl, warm_rl) if other else None
 
     verified = None
     if args.verify_uri:
         print('the uri playbook on a new organisation: does it create what the role created?', flush=True)
         verified = verify_uri(bench, org, args.verify_uri)
     return dict(n=n, startup=startup, empty=empty, floor=floor, floor_vars=floor_vars, cold=cold, warm=warm, module=module, ping=ping,
-                module_loop=module_loop, uri=uri,
-                warm_lat=warm_lat, uri_lat=uri_lat, verified=verified)
+                module_loop=module_loop, uri=uri, warm_lat=dict(warm_lat)[args.latency_ms], uri_lat=uri_lat, verified=verified,
+                password=password, latency_runs=latency_runs, limited=limited)
 
 
 STATE_KEYS = (('deployments', 'name'), ('roles', 'name'), ('users', 'username'), ('apps', 'name'), ('subscriptions', 'name'))
@@ -446,6 +503,11 @@ def verdict(ok):
     return 'met' if ok else '**not met**'
 
 
+def paired_cpu(a, b):
+    """The median of the CPU ratios a/b of runs made in the same rounds."""
+    return statistics.median([x / y for x, y in zip(a.cpus, b.cpus)])
+
+
 def paired(a, b):
     """The median and range of the ratios a/b of runs made in the same rounds."""
     ratios = [x / y for x, y in zip(a.walls, b.walls)]
@@ -462,7 +524,9 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     out = lines.append
     out('# Benchmark: the bootstrap role, a hand-written uri playbook and the floor')
     out('')
-    out('- Organisation: %d objects: %s; connection: API key of a machine user; the Edge emulator on 127.0.0.1.' % (n, orgmod.describe(counts)))
+    out('- Organisation: %d objects: %s; connection: API key of a machine user (run 9: a password login); the Edge emulator on 127.0.0.1 '
+        '(run 8: a second one whose gateway admits %g requests per second for all clients); the modules\' default concurrency (16).'
+        % (n, orgmod.describe(counts), args.gateway_limit))
     out('- Machine: %s.' % '; '.join('%s %s' % kv for kv in info.items()))
     out('- Load (other processes share the cores): %s before, %s after; per run in the table.' % (load_before, load_after))
     out('- Code measured: roles/ and plugins/ with content hash %s%s.' % (code[0], '' if code[0] == code[1] else
@@ -477,8 +541,9 @@ def report(args, r, counts, info, load_before, load_after, command, code):
             max(run.peaks) / 1048576.0, statistics.median(run.loads)))
     out('')
     out('- wall s: the whole ansible-playbook process; %s.' % (
-        'the median of %d rounds (min-max) for the start-up, the warm role and the floors, which take turns in each round; '
-        'one run for the others' % args.repeat if args.repeat > 1 else 'one run each'))
+        'the median of %d rounds (min-max) for the start-up, the warm runs (loopback, password, latency, gateway limit) and the '
+        'floors, which take turns in each round, and of %d rounds for the cold runs (loopback, latency, gateway limit), which '
+        'also take turns; one run for the others' % (args.repeat, args.cold_repeat) if args.repeat > 1 else 'one run each'))
     out('- requests, writes: what the emulator served (its request log); writes are POST, PUT, PATCH and DELETE.')
     out('- server s: the time the emulator took to answer, summed over the requests (the added latency included).')
     out('- CPU s: user + system time of ansible-playbook and its children (the emulator is not included).')
@@ -517,11 +582,39 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     add('warm role +%g ms / (%d requests x %g ms + floor %.2f s = %.2f s)' % (
         args.latency_ms, warm_lat.request_count, args.latency_ms, floor.wall, expected), warm_lat.wall / expected, None,
         '<= %.1f' % TARGET_LATENCY, TARGET_LATENCY)
-    add('warm role +%g ms / warm role (run 6 / run 2): what the latency adds' % args.latency_ms, warm_lat.wall / warm.wall, None,
-        'for information', None)
     uri_lat_wall = scale(uri_lat, startup, n)
     add('warm role +%g ms / uri playbook +%g ms%s' % (args.latency_ms, args.latency_ms, ' (uri extrapolated)' if uri_lat.scaled_to else ''),
         warm_lat.wall / uri_lat_wall, None, 'for information', None)
+    password = r['password']
+    med, low, high = paired(password, warm)
+    spread = ' [per round: %.2f-%.2f]' % (low, high) if len(password.walls) > 1 else ''
+    add('warm role, password login / API key (run 9 / run 2, median of the rounds)%s' % spread,
+        med, paired_cpu(password, warm), '<= %.2f' % TARGET_PASSWORD_VS_API_KEY, TARGET_PASSWORD_VS_API_KEY)
+
+    def rounds(a, b, title):
+        """The median of the ratios a/b over the rounds both took part in, and the title with them."""
+        med, low, high = paired(a, b)
+        return med, '%s%s' % (title, ' [per round: %.2f-%.2f]' % (low, high) if len(a.walls) > 1 else '')
+
+    for ms, cold_ms, warm_ms in r['latency_runs']:
+        main = ms == args.latency_ms
+        med, title = rounds(warm_ms, warm, 'warm role +%g ms / warm role on the loopback (run %s / run 2, median of the rounds)'
+                            % (ms, '6' if main else '7'))
+        add(title, med, paired_cpu(warm_ms, warm), '<= %.1f' % TARGET_WARM_LATENCY_VS_LOOPBACK if main else 'for information',
+            TARGET_WARM_LATENCY_VS_LOOPBACK if main else None)
+        med, title = rounds(cold_ms, cold, 'cold role +%g ms / cold role on the loopback (run 7 / run 1, median of the rounds)' % ms)
+        add(title, med, paired_cpu(cold_ms, cold), '<= %.1f' % TARGET_COLD_LATENCY_VS_LOOPBACK if main else 'for information',
+            TARGET_COLD_LATENCY_VS_LOOPBACK if main else None)
+    if r['limited']:
+        limit = args.gateway_limit
+        for run, base in zip(r['limited'], (cold, warm)):
+            admitted = len([q for q in run.requests if q['status'] != 429])
+            bounds = [b + TARGET_RATE_LIMIT_FACTOR * admitted / limit for b in base.walls]
+            per_round = [w / b for w, b in zip(run.walls, bounds)]
+            add('%s / (loopback + %.2f x %d requests / %g per s; median of the rounds: %.2f s / %.2f s)%s'
+                % (run.title[3:], TARGET_RATE_LIMIT_FACTOR, admitted, limit, run.wall, statistics.median(bounds),
+                   ' [per round: %.2f-%.2f]' % (min(per_round), max(per_round)) if len(per_round) > 1 else ''),
+                statistics.median(per_round), None, '<= 1.0', 1.0)
     out('| ratio | wall | CPU | target | verdict (wall) |')
     out('|---|---:|---:|---|---|')
     for name, wall_ratio, cpu_ratio, target, ok in ratios:
@@ -553,6 +646,26 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     out('| uri playbook, warm: zero writes | %d writes | %s |' % (len(uri.writes), verdict(not uri.writes)))
     if module is not None:
         out('| module path, warm: zero writes | %d writes | %s |' % (len(module.writes), verdict(not module.writes)))
+    logins = [q for q in password.requests if q['path'] == '/be/v1/login']
+    logouts = [q for q in password.requests if q['path'] == '/be/v1/logout']
+    one_login = len(logins) == LOGIN_REQUESTS_PER_LOGIN and len(logouts) == 1
+    out('| password login: one login per play and host, ended at the end | %d login requests (%d login of %d steps), %d logout | %s |'
+        % (len(logins), len(logins) // LOGIN_REQUESTS_PER_LOGIN, LOGIN_REQUESTS_PER_LOGIN, len(logouts), verdict(one_login)))
+    api_requests = len([q for q in password.requests if q['path'] not in ('/be/v1/login', '/be/v1/logout', '/be/v1/refresh')])
+    out('| password login, warm: the same requests as with an API key, besides the login | %d requests (API key: %d) | %s |'
+        % (api_requests, warm.request_count, verdict(api_requests == warm.request_count)))
+    for ms, cold_ms, warm_ms in r['latency_runs']:
+        out('| warm run +%g ms: requests <= N + %d | %d requests | %s |'
+            % (ms, TARGET_WARM_REQUEST_SLACK, warm_ms.request_count, verdict(warm_ms.request_count - n <= TARGET_WARM_REQUEST_SLACK)))
+    for run in r['limited'] or ():
+        refused = [q for q in run.requests if q['status'] == 429]
+        last = {}
+        for q in run.requests:
+            last[(q['method'], q['path'])] = q['status']
+        unanswered = [key for key, status in last.items() if status == 429]
+        failed = int(run.recap.get('failed', 0) or 0)
+        out('| %s: no failure, no 429 left unanswered | %d failed tasks; %d answers 429, %d of them never retried with success | %s |'
+            % (run.title[3:], failed, len(refused), len(unanswered), verdict(not failed and not unanswered)))
     verified = r.get('verified')
     if verified:
         same = not verified['differ']
@@ -561,8 +674,8 @@ def report(args, r, counts, info, load_before, load_after, command, code):
     out('')
     out('Requests by kind:')
     out('')
-    for run in (cold, warm, uri):
-        out('- %s: %s.' % (run.title, ', '.join('%s %d' % kv for kv in sorted(summarize(run.requests).items()))))
+    for run in [cold, warm, uri, password] + list(r['limited'] or ()):
+        out('- %s: %s.' % (run.title, ', '.join('%s %d' % kv for kv in sorted(summarize(run.requests, statuses=run in (r['limited'] or ())).items()))))
     for run in r['runs']:
         if run.note:
             out('- note on %s:%s' % (run.title, run.note))
@@ -590,10 +703,18 @@ def parse_args(argv):
     parser.add_argument('--verify-uri', type=int, default=10, metavar='K',
                         help='check the uri playbook: apply K objects with it to a new organisation and compare them '
                              'with the role\'s (0: no check); default: %(default)s')
-    parser.add_argument('--latency-ms', type=float, default=50.0, help='latency the emulator adds to every request in run 6; default: %(default)s')
+    parser.add_argument('--latency-ms', type=float, default=50.0,
+                        help='latency the emulator adds to every request in runs 6 and 7; default: %(default)s')
+    parser.add_argument('--high-latency-ms', type=float, default=150.0,
+                        help='a second latency for run 7 (0: none); default: %(default)s')
+    parser.add_argument('--gateway-limit', type=float, default=20.0,
+                        help='requests per second the gateway of run 8 admits for all clients (0: no run 8); default: %(default)s')
     parser.add_argument('--repeat', type=int, default=3,
                         help='rounds of the start-up, the role with nothing declared, the warm role and the floors '
                              '(medians reported); default: %(default)s')
+    parser.add_argument('--cold-repeat', type=int, default=2,
+                        help='rounds of the cold runs (loopback, each latency, the rate-limited Edge; medians reported); '
+                             'default: %(default)s')
     parser.add_argument('--seed', type=int, default=42, help='seed of the generated organisation; default: %(default)s')
     parser.add_argument('--output', help='the result file (default: benchmarks/results/latest.md; --quick: results/quick.md.tmp)')
     parser.add_argument('--collections-path', default=os.path.join(ROOT, '.build', 'collections'),
@@ -603,6 +724,7 @@ def parse_args(argv):
     if args.quick:
         args.objects = args.objects or 100
         args.repeat = 1
+        args.cold_repeat = 1
     if args.full:
         args.module_path_sample = args.uri_latency_sample = 0
     if args.output is None:

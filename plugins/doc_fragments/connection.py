@@ -57,8 +57,11 @@ options:
       - The most requests per second one task sends to the Edge, shared by all its concurrent requests. V(0) is no limit.
       - If not set, the environment variable E(ROCKIT_RATE_LIMIT) is used; without either, the documented limit of the
         Edge's release when the collection knows the release (it learns it from the service routes with
-        O(edge_admin_token)), otherwise no limit. A C(429) answer always slows the task down and is retried as
-        O(retries) and O(max_retry_wait) allow.
+        O(edge_admin_token)), otherwise no limit. A C(429) answer always slows the task down (fewer requests in flight,
+        growing back gradually; the other requests wait for the C(Retry-After) too) and is retried as O(max_retry_wait)
+        allows. Without this option the task also learns a rate from the C(429) answers (what the Edge admitted between
+        two of them, growing by 5 % a second), which the later tasks of the run on the controller start from.
+      - The limit of an Edge counts all its clients together; set this below it when other clients share it.
     type: float
     version_added: 1.0.0
   validate_certs:
@@ -83,8 +86,9 @@ options:
       - How often one request may be sent again, whatever the reason; a request is sent at most O(retries) + 1 times.
       - Reasons, in one budget - a dropped connection, a timeout or a server error (500, 502, 504) or a C(503) without
         C(Retry-After), with exponential backoff, for reads, updates and deletes only (a create whose answer was lost is
-        first looked up and only sent again if it did not land); a garbled answer to a read; C(429) (any request, with
-        backoff or after C(Retry-After)); C(503) with C(Retry-After); an expired access token (renewed first).
+        first looked up and only sent again if it did not land); a garbled answer to a read; C(429) without
+        C(Retry-After) (any request, with backoff); C(503) with C(Retry-After); an expired access token (renewed first).
+      - A C(429) with C(Retry-After) (the rate limit) is not counted here; it is waited out within O(max_retry_wait).
       - If not set, the environment variable E(ROCKIT_RETRIES) is used.
     type: int
     default: 3
@@ -93,6 +97,8 @@ options:
       - The most seconds one request may wait in total because the Edge answered C(429 Too Many Requests) or C(503) with a
         C(Retry-After) header (seconds or an HTTP date). A longer requested wait (such as 900 seconds of maintenance) fails the task at once with a
         message naming the wait.
+      - A C(429) with C(Retry-After) is sent again as often as this wait allows, whatever O(retries) says; while one
+        request waits, the other requests of the task hold back until the same moment.
       - If not set, the environment variable E(ROCKIT_MAX_RETRY_WAIT) is used.
     type: int
     default: 120

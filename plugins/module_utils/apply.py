@@ -14,15 +14,22 @@ process, sharing one HTTP client either way.
   (no answer, authentication refused, overload): the rest are then reported as not attempted.
 - With many objects, the kind's list is read first (one request per 1000 objects): an object it does not
   hold is created without reading it first, so a new organisation costs one write per object and no read.
-  Existing objects are still read one by one (a list does not carry every field), and an object created by
+  An object the list shows with every managed field of its kind (the spec tables' ``list_record``) is compared
+  with the list's record instead of being read by name; any other is read by name, and an object created by
   someone else in between is compared instead (the engine handles the conflict).
+- The objects run side by side on up to ``concurrency`` threads (:mod:`pool`), sharing the one client, whose
+  rate limit and bound on the requests in flight hold for all of them; results come back, and are shown, in
+  the order of the objects. ``concurrency: 1`` applies them one after another.
 - With ``api_keys_file`` (users), the file is checked before any object is sent and each machine user's new API key
   is merged into it as soon as the Edge returns it (:mod:`keys_file`); a key that cannot be written stays in the
   result, and the task fails saying so.
 
-Each object is applied by one function (:func:`apply_object`), so that objects of one kind could later be applied
-side by side; the kinds themselves keep their dependency order (deletions the reverse one).
+Each object is applied by one function (:func:`apply_object`); the kinds keep their dependency order in the
+role's tasks (deletions the reverse one), since the objects of one task never depend on each other.
 """
+
+import copy
+import threading
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
 from ansible_collections.rockitplay.edge.plugins.module_utils.app import APP_MODULE
@@ -30,9 +37,10 @@ from ansible_collections.rockitplay.edge.plugins.module_utils.client import conn
 from ansible_collections.rockitplay.edge.plugins.module_utils.deployment import DEPLOYMENT_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiError
 from ansible_collections.rockitplay.edge.plugins.module_utils.keys_file import KeysFileError, check_writable, merge_keys
+from ansible_collections.rockitplay.edge.plugins.module_utils.pool import checked_concurrency, concurrency_option, run_all
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import ROLE_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleDef, ModuleFailure, execute
-from ansible_collections.rockitplay.edge.plugins.module_utils.subscription import SUBSCRIPTION_MODULE
+from ansible_collections.rockitplay.edge.plugins.module_utils.subscription import SUBSCRIPTION_MODULE, aggregate
 from ansible_collections.rockitplay.edge.plugins.module_utils.user import USER_MODULE
 from ansible_collections.rockitplay.edge.plugins.module_utils.validate import SECRET_OPTION_NAMES
 from ansible_collections.rockitplay.edge.plugins.module_utils.validate import check_objects as validate_objects
@@ -70,8 +78,12 @@ def stops_the_rest(item):
     return status is None or status in (401, 403, 429) or status >= 500
 
 
-def apply_one(ctx, definition, params):
-    """One object, from its validated options, run by its module's code; its result (a failure is a result too)."""
+def run_one(ctx, definition, params):
+    """One object, from its validated options, run by its module's code: (its result, its context).
+
+    Safe on a worker thread: the object's warnings and secret values stay in its own context until
+    :func:`absorb` takes them over in the caller's thread (in the order of the objects).
+    """
     params = dict(params)
     params.update((name, ctx.params.get(name)) for name in connection_argument_spec())
     sub = Context(params, check_mode=ctx.check_mode, diff_mode=ctx.diff_mode)
@@ -81,29 +93,94 @@ def apply_one(ctx, definition, params):
     except ModuleFailure as failure:
         item = dict(failure.details, failed=True, msg=failure.msg)
         item.setdefault('changed', False)
+    return item, sub
+
+
+def absorb(ctx, sub):
+    """The warnings and secret values of one object's run, taken over by the run of all objects."""
+    if sub is None:
+        return
     ctx.no_log_values.update(sub.no_log_values)
     for warning in sub.warnings:
         ctx.warn(warning)
+
+
+def apply_one(ctx, definition, params):
+    """One object, from its validated options, run by its module's code; its result (a failure is a result too)."""
+    item, sub = run_one(ctx, definition, params)
+    absorb(ctx, sub)
     return item
 
 
-def prefetch(client, res, names):
-    """Read the kind's list once; the declared names it does not hold need no read. Returns how many.
+def concurrency_of(ctx):
+    """The objects run side by side (the ``concurrency`` option), checked; nothing is sent."""
+    try:
+        return checked_concurrency(ctx.params.get('concurrency'))
+    except ValueError as exc:
+        raise ModuleFailure(str(exc))
+
+
+def workers_for(ctx):
+    """:func:`concurrency_of`, and the client may keep as many requests in flight."""
+    workers = concurrency_of(ctx)
+    ctx.client.in_flight.widen(workers)
+    return workers
+
+
+def listing(client, kind, limit=None):
+    """The objects of a kind as its list shows them (subscriptions aggregated by name), and whether that is all of them.
+
+    Without ``limit`` every page is read (ApiError when the list changes meanwhile); with it, the list may stop short.
+    """
+    res = KINDS[kind][2]
+    items, total = client.list_all(res.path, res.list_key, limit=limit)
+    complete = limit is None or (isinstance(total, int) and total <= len(items))
+    if kind == 'subscription':
+        items = aggregate(items)
+    return [item for item in items if isinstance(item, dict) and item.get(res.id_field) is not None], complete
+
+
+def note_listed(client, res, names, items):
+    """What a complete list tells about the declared names, kept on the client for their reads; the item paths noted.
+
+    A name the list does not hold needs no read (it is created). A listed object that carries every managed field
+    of its kind (``Resource.list_record``, API assumptions "Lists that stand in for reads") is taken from the list
+    instead of being read by name, when the list spells its name as declared; any other is read by name.
+    """
+    listed = {}
+    for item in items:
+        listed.setdefault(str(item[res.id_field]).lower(), item)
+    noted = []
+    for name in names:
+        if name is None:
+            continue
+        path = res.item_path(name)
+        item = listed.get(str(name).lower())
+        if item is None:
+            client.known_absent.add(path)
+        elif str(item[res.id_field]) == str(name) and res.list_item_complete(item):
+            client.known_items[path] = {res.item_key: copy.deepcopy(item)}
+        else:
+            continue
+        noted.append(path)
+    return noted
+
+
+def prefetch(client, kind, names):
+    """Read the kind's list once, for the reads of the declared objects (:func:`note_listed`); the item paths noted.
 
     Skipped (every object is then read as usual) when the list cannot be read or is much longer than the
     declaration, so that a few objects in a large organisation do not cost a long listing.
     """
+    res = KINDS[kind][2]
     limit = max(specs.MAX_PAGE_SIZE, 4 * len(names))
     try:
-        items, total = client.list_all(res.path, res.list_key, limit=limit)
+        items, complete = listing(client, kind, limit=limit)
     except ApiError:
-        return 0
-    if not isinstance(total, int) or total > len(items):
-        return 0
-    present = set(str(item.get(res.id_field)).lower() for item in items if isinstance(item, dict))
-    absent = [name for name in names if str(name).lower() not in present]
-    client.known_absent.update(res.item_path(name) for name in absent)
-    return len(absent)
+        return []
+    if not complete:
+        return []
+    return note_listed(client, res, names, items)
 
 
 def keys_file_for(ctx):
@@ -137,12 +214,25 @@ def file_key(ctx, path, item):
 
 
 def apply_object(ctx, definition, params, name, keys_path=None):
-    """Everything done for one object: apply it with its module's code, then keep what the Edge returned once."""
-    item = apply_one(ctx, definition, params)
+    """Everything done for one object: apply it with its module's code, then keep what the Edge returned once.
+
+    (its result, its context); run on a worker thread when objects run side by side.
+    """
+    item, sub = run_one(ctx, definition, params)
     item['name'] = name
     item.pop('invocation', None)
-    file_key(ctx, keys_path, item)
-    return item
+    with _KEYS_FILE_LOCK:
+        # the file's own lock is per process: the threads of one run take turns here first
+        file_key(ctx, keys_path, item)
+    return item, sub
+
+
+_KEYS_FILE_LOCK = threading.Lock()
+NOT_ATTEMPTED = 'Not attempted: an earlier object failed in a way every object would.'
+
+
+def not_attempted(name):
+    return {'skipped': True, 'changed': False, 'name': name, 'msg': NOT_ATTEMPTED}
 
 
 def run_apply(ctx):
@@ -154,20 +244,26 @@ def run_apply(ctx):
         raise ModuleFailure('%d of %d %s objects are invalid; nothing was sent. %s' % (
             len(problems), len(objects), kind, ' | '.join(problems)), errors=problems)
     keys_path = keys_file_for(ctx) if objects else None
-    if len(objects) >= PREFETCH_MIN_OBJECTS:
-        prefetch(ctx.client, res, names)
-    results, stopped = [], False
-    for params, name in zip(accepted, names):
-        stopped = stopped or bool(results and stops_the_rest(results[-1]))
-        if stopped:
-            item = {'skipped': True, 'changed': False, 'name': name,
-                    'msg': 'Not attempted: an earlier object failed in a way every object would.'}
-        else:
-            item = apply_object(ctx, definition, params, name, keys_path)
-        results.append(item)
+    workers = workers_for(ctx) if objects else 1
+    noted = prefetch(ctx.client, kind, names) if len(objects) >= PREFETCH_MIN_OBJECTS else []
+
+    def work(entry):
+        params, name = entry
+        return apply_object(ctx, definition, params, name, keys_path)
+
+    def done(entry, outcome):
+        item, sub = outcome
+        absorb(ctx, sub)
         if ctx.progress:
             ctx.progress(kind, item)
-    return summarise(kind, results, keys_path)
+
+    try:
+        outcomes = run_all(list(zip(accepted, names)), work, workers, stop=lambda outcome: stops_the_rest(outcome[0]),
+                           skip=lambda entry: (not_attempted(entry[1]), None), done=done)
+    finally:
+        if noted:
+            ctx.client.forget(noted)
+    return summarise(kind, [item for item, dummy in outcomes], keys_path)
 
 
 def unfiled_keys_message(path, unfiled):
@@ -210,6 +306,7 @@ APPLY_MODULE = ModuleDef(
         kind=dict(type='str', required=True, choices=sorted(KINDS)),
         objects=dict(type='list', elements='dict', required=True),
         api_keys_file=dict(type='path', no_log=False),
+        concurrency=concurrency_option(),
     ),
     run_apply,
     nested_secrets=('objects',),

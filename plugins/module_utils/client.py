@@ -46,6 +46,10 @@ COLLECTION_VERSION = '1.0.0'
 IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'))
 RETRY_STATUSES = frozenset((500, 502, 504))
 WAIT_STATUSES = frozenset((429, 503))
+RATE_MIN_ADMITTED = 5      # successes between two 429 answers to learn a rate from
+RATE_DECREASE = 0.85       # a 429 at a learnt rate: at most this share of it
+RATE_STEP = 0.05           # a learnt rate grows by this share per second's worth of successes
+KEPT_CONNECTIONS = 64   # at most this many connections kept open per host (the most objects a run applies side by side)
 
 # Module options shared by every module (documented in doc_fragments/connection.py).
 # Each environment variable below is read by the client; the AWX credential type injects them.
@@ -253,6 +257,16 @@ class InFlightLimit(object):
             self.in_flight -= 1
             self._cond.notify_all()
 
+    def widen(self, maximum):
+        """Allow up to ``maximum`` requests in flight (a run with more workers); never narrows, keeps a lowered limit."""
+        with self._cond:
+            maximum = max(1, int(maximum))
+            if maximum > self.maximum:
+                if self.limit >= self.maximum:
+                    self.limit = float(maximum)
+                self.maximum = maximum
+                self._cond.notify_all()
+
     def throttled(self):
         """A 429: halve the limit (multiplicative decrease), at least one request."""
         with self._cond:
@@ -312,10 +326,20 @@ class EdgeClient(object):
         self.write_count = 0
         # Writes the Edge answered with success (logins not counted): a failure after one still reports changed.
         self.written = 0
+        self._local = threading.local()  # per thread: the writes it had accepted (a failure of one object says changed)
+        self._hold = (0.0, None)         # after a 429: (until when, the thread that met it); the others wait too
+        self.holds = 0
+        # The rate learnt from 429 answers (without a rate_limit option): what the Edge admitted between two of them.
+        self._last_limited = None
+        self._admitted = 0
+        self._rate_learnt = False
+        self.rate_changes = 0
         self.logins = 0
         self.logouts = 0
         # Item paths a list read has shown not to exist: get_or_none answers None for them once, without a request.
         self.known_absent = set()
+        # Item paths a list read has shown with every managed field: get_or_none answers the listed object once.
+        self.known_items = {}
         self.flow = None            # '2025' or '2026' once a password login has shown which one the Edge speaks
         self._login_record = None   # the tokens of the login in use: access, refresh (2026) or session (2025), expiry
         self._own_logins = []       # refresh tokens of logins this client made itself and must end (2026 flow)
@@ -331,6 +355,9 @@ class EdgeClient(object):
         self.retry_after_seen = []      # every Retry-After a probe met, as sent (the contract check reports its form)
         self._last_probe = None
         self.session = requests.Session()
+        # Keep a connection for each request in flight (objects run side by side); the default pool keeps 10.
+        for scheme in ('http://', 'https://'):
+            self.session.mount(scheme, requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=KEPT_CONNECTIONS))
         # Passed with every request as well: requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's verify.
         self.verify = self.session.verify = (ca_path or True) if validate_certs else False
         self.warnings = []
@@ -344,6 +371,11 @@ class EdgeClient(object):
         })
         if session_store is not None and rate_limit is None:
             self.set_release(session_store.release(self.base))
+            learnt = getattr(session_store, 'rate', lambda url: None)(self.base)
+            if learnt:
+                # an earlier task of this run met the Edge's limit: start at the rate it learnt
+                self.limiter.set_rate(learnt)
+                self._rate_learnt = True
 
     def _sleep_for_limit(self, seconds):
         self.sleep(seconds)
@@ -370,6 +402,75 @@ class EdgeClient(object):
     @property
     def rate_limit(self):
         return self.limiter.rate
+
+    @property
+    def written_here(self):
+        """The writes the Edge accepted for requests of the calling thread (one object's run, when objects run side by side)."""
+        return getattr(self._local, 'written', 0)
+
+    def _note_written(self):
+        with self._lock:
+            self.written += 1
+        self._local.written = getattr(self._local, 'written', 0) + 1
+
+    def _admitted_one(self):
+        """A success: counted for the next 429; a learnt rate grows by 5 % per second's worth of successes."""
+        with self._lock:
+            self._admitted += 1
+            rate = self.limiter.rate
+            if not (self._rate_learnt and rate and self._admitted % max(1, int(rate)) == 0):
+                return
+            rate *= 1.0 + RATE_STEP
+            self.limiter.set_rate(rate)
+        self._share_rate(rate)
+
+    def _share_rate(self, rate):
+        """The learnt rate, for the later tasks of the run (the controller's store), so that they do not meet the limit first."""
+        remember = getattr(self._store, 'remember_rate', None)
+        if remember is not None:
+            try:
+                remember(self.base, rate)
+            except Exception:  # pylint: disable=broad-except
+                pass  # only a hint for later tasks
+
+    def _learn_rate(self):
+        """A 429 without a ``rate_limit`` option: the rate the Edge admitted since the previous 429 becomes the client's.
+
+        Learnt only from at least ``RATE_MIN_ADMITTED`` successes between two 429 answers (the limit is shared by all
+        clients, so the rate it leaves us is what counts); never above 85 % of the rate that met this 429.
+        """
+        learnt = None
+        with self._lock:
+            now = self.clock()
+            if self.rate_limit_option is None and self._last_limited is not None and self._admitted >= RATE_MIN_ADMITTED:
+                estimate = self._admitted / max(now - self._last_limited, 0.001)
+                current = self.limiter.rate
+                learnt = max(1.0, estimate if not current else min(estimate, current * RATE_DECREASE))
+                self.limiter.set_rate(learnt)
+                self._rate_learnt = True
+                self.rate_changes += 1
+            self._last_limited = now
+            self._admitted = 0
+        if learnt is not None:
+            self._share_rate(learnt)
+
+    def _hold_for(self, seconds):
+        """A 429 with Retry-After: no other thread of this client sends before it has passed (the Edge refuses them anyway)."""
+        with self._lock:
+            until = self.clock() + seconds
+            if until > self._hold[0]:
+                self._hold = (until, threading.current_thread().ident)
+                self.holds += 1
+
+    def _wait_for_hold(self):
+        """Wait out a hold another thread met; the thread that met it waits in its own retry."""
+        with self._lock:
+            until, owner = self._hold
+        if owner is None or owner == threading.current_thread().ident:
+            return
+        delay = until - self.clock()
+        if delay > 0:
+            self.sleep(delay)
 
     # ------------------------------------------------------------------ auth
     def _auth_headers(self, kind):
@@ -638,6 +739,7 @@ class EdgeClient(object):
         attempt = 0
         waited = 0.0
         renewed = False
+        held = False
         while True:
             attempt += 1
             last_attempt = attempt > self.retries
@@ -645,6 +747,10 @@ class EdgeClient(object):
             request_headers.update(self._auth_headers(auth))
             sent_token = request_headers.get(specs.HEADER_TOKEN)
             self.limiter.acquire()
+            if not held:
+                # after the rate limiter's wait: a 429 another thread met meanwhile holds this request back too
+                self._wait_for_hold()
+            held = False
             self.in_flight.acquire()
             self._count(method)
             try:
@@ -677,13 +783,14 @@ class EdgeClient(object):
                         continue  # a read changes nothing: send it again
                     raise
                 if auth != 'none' and method not in ('GET', 'HEAD'):
-                    with self._lock:
-                        self.written += 1
+                    self._note_written()
                 self.in_flight.succeeded()
+                self._admitted_one()
                 return data
             err = _error_from_response(method, path, response, self.auth_kind)
             if status == 429:
                 self.in_flight.throttled()
+                self._learn_rate()
             if status == 401 and err.error == 'token-expired' and renew and self.auth_kind == 'edge_password' \
                     and sent_token is not None and not renewed:
                 if last_attempt:
@@ -693,6 +800,18 @@ class EdgeClient(object):
                 renewed = True
                 self._renew(sent_token)
                 continue
+            if status == 429 and err.retry_after is not None:
+                # The rate limit: the request was not carried out and the Edge says when to come back. Waiting it out is
+                # bounded by max_retry_wait, not by retries, so that many objects sent side by side never fail merely
+                # because of the limit; the other threads hold back until then, with fewer requests in flight.
+                if waited + err.retry_after > self.max_retry_wait:
+                    raise self._waited_too_long(err, waited)
+                self._hold_for(err.retry_after)
+                self.sleep(err.retry_after)
+                waited += max(err.retry_after, 1.0)
+                attempt -= 1
+                held = True
+                continue
             if status in WAIT_STATUSES and (err.retry_after is not None or status == 429 or retry):
                 if last_attempt:
                     what = 'rate limit' if status == 429 else 'unavailable or in maintenance'
@@ -701,11 +820,7 @@ class EdgeClient(object):
                                    'sets the attempts.' % (what, attempt, _num(round(waited, 1))), err.retry_after)
                 if err.retry_after is not None:
                     if waited + err.retry_after > self.max_retry_wait:
-                        err.hint = ('The Edge asked to retry after %s seconds (%s), which is more than max_retry_wait=%s '
-                                    '(ROCKIT_MAX_RETRY_WAIT) allows; run again later or raise max_retry_wait.'
-                                    % (_num(round(err.retry_after, 1)), 'rate limit' if status == 429 else 'unavailable or in maintenance',
-                                       self.max_retry_wait))
-                        raise ApiError(err.method, err.path, err.status, err.error, err.message, err.body, err.hint, err.retry_after)
+                        raise self._waited_too_long(err, waited)
                     self.sleep(err.retry_after)
                     waited += err.retry_after
                 else:
@@ -715,6 +830,13 @@ class EdgeClient(object):
                 self._backoff(attempt)
                 continue
             raise err
+
+    def _waited_too_long(self, err, waited):
+        hint = ('The Edge asked to retry after %s seconds (%s)%s, which is more than max_retry_wait=%s (ROCKIT_MAX_RETRY_WAIT) '
+                'allows; run again later or raise max_retry_wait.'
+                % (_num(round(err.retry_after, 1)), 'rate limit' if err.status == 429 else 'unavailable or in maintenance',
+                   ' after %s seconds of waiting already' % _num(round(waited, 1)) if waited else '', self.max_retry_wait))
+        return ApiError(err.method, err.path, err.status, err.error, err.message, err.body, hint, err.retry_after)
 
     def _backoff(self, attempt):
         delay = min(0.5 * (2 ** (attempt - 1)), 8.0) * (0.8 + 0.4 * random.random())
@@ -750,12 +872,21 @@ class EdgeClient(object):
             if path in self.known_absent:
                 self.known_absent.discard(path)
                 return None
+            if not params and path in self.known_items:
+                return self.known_items.pop(path)
         try:
             return self.read(path, params)
         except ApiError as exc:
             if exc.status == 404 and exc.error == 'not-found':
                 return None
             raise
+
+    def forget(self, paths):
+        """Drop what a list read showed about these item paths (at the end of the run that read it)."""
+        with self._lock:
+            for path in paths:
+                self.known_absent.discard(path)
+                self.known_items.pop(path, None)
 
     def list_all(self, path, list_key, params=None, page_size=None, limit=None):
         """Return (items, totalCount) of a list endpoint, reading every page unless ``limit`` stops it."""

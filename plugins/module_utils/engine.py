@@ -32,7 +32,7 @@ class Resource(object):
 
     def __init__(self, key, path, fields, id_field='name', item_key=None, list_key=None, sets=(), bitmask_maps=(), names=(),
                  patch=True, create_extras=None, defaults=None, constraints=None, permission=None, assumptions=None,
-                 secret_fields=()):
+                 secret_fields=(), list_record=(), list_record_by=None):
         self.key = key
         self.path = path
         self.id_field = id_field
@@ -62,6 +62,24 @@ class Resource(object):
         self.assumptions = dict(assumptions or {})
         # Keys of the API objects that hold secrets: never shown in a message.
         self.secret_fields = frozenset(secret_fields)
+        # The keys a list item carries when it holds every managed field, so that it stands in for a read by name
+        # (API assumptions, "Lists that stand in for reads"); () : the list never does. ``list_record_by`` adds keys
+        # by the value of one field: (field, {value: keys}); an item with another value is read by name.
+        self.list_record = tuple(list_record)
+        self.list_record_by = list_record_by
+
+    def list_item_complete(self, item):
+        """Whether a list item carries every managed field of its object (then no read by name is needed)."""
+        if not self.list_record or not isinstance(item, dict):
+            return False
+        keys = list(self.list_record)
+        if self.list_record_by is not None:
+            field, by_value = self.list_record_by
+            extra = by_value.get(item.get(field)) if isinstance(item.get(field), str) else None
+            if extra is None:
+                return False
+            keys.extend(extra)
+        return all(get_path(item, key, _MISSING) is not _MISSING for key in keys)
 
     def assumption(self, field=''):
         """The pointer into the API assumptions page for a field (or the resource)."""

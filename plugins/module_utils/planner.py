@@ -24,12 +24,14 @@ import fnmatch
 import time
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
-from ansible_collections.rockitplay.edge.plugins.module_utils.apply import KINDS, apply_one, check_objects, stops_the_rest
+from ansible_collections.rockitplay.edge.plugins.module_utils.apply import (
+    KINDS, absorb, check_objects, concurrency_of, listing, note_listed, run_one, stops_the_rest,
+)
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import SECRET_CHANGED, SECRET_MASK, equal, get_path, leaf_paths
 from ansible_collections.rockitplay.edge.plugins.module_utils.errors import ApiError
 from ansible_collections.rockitplay.edge.plugins.module_utils.keys_file import KeysFileError, check_writable
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import Context, ModuleDef, ModuleFailure
-from ansible_collections.rockitplay.edge.plugins.module_utils.subscription import aggregate
+from ansible_collections.rockitplay.edge.plugins.module_utils.pool import concurrency_option, run_waves
 from ansible_collections.rockitplay.edge.plugins.module_utils.validate import SECRET_OPTION_NAMES
 from ansible_collections.rockitplay.edge.plugins.module_utils.whoami import effective_permissions, require
 
@@ -98,7 +100,7 @@ class PlanOptions(object):
     """How to plan: which kinds prune, what it never deletes, how much it may delete."""
 
     def __init__(self, prune=None, exclude=None, max_deletions=DEFAULT_MAX_DELETIONS, allow_content_loss=False,
-                 protected_users=(), list_kinds=None, fail_on_refusal=True):
+                 protected_users=(), list_kinds=None, fail_on_refusal=True, concurrency=1):
         self.prune = dict((kind, bool((prune or {}).get(PLURAL[kind]))) for kind in ORDER)
         self.exclude = dict((kind, [str(p) for p in ((exclude or {}).get(PLURAL[kind]) or [])]) for kind in ORDER)
         self.max_deletions = max_deletions
@@ -110,6 +112,8 @@ class PlanOptions(object):
         self.fail_on_refusal = fail_on_refusal
         # Called after the input checks and before the first read (the permission pre-flight of rockit_plan).
         self.before_reads = None
+        # How many objects (and lists) are read side by side.
+        self.concurrency = concurrency
 
 
 def folded(name):
@@ -194,15 +198,6 @@ def field_changes(kind, diff):
     return changes, bool(masked_after or masked_before)
 
 
-def _listing(client, kind):
-    """Every object of a kind as its list shows it (subscriptions aggregated); ApiError when it cannot be read."""
-    res = KINDS[kind][2]
-    items, dummy = client.list_all(res.path, res.list_key)
-    if kind == 'subscription':
-        items = aggregate(items)
-    return [item for item in items if isinstance(item, dict) and item.get(res.id_field) is not None]
-
-
 def _matches(name, patterns):
     return any(fnmatch.fnmatchcase(folded(name), folded(p)) for p in patterns)
 
@@ -231,6 +226,8 @@ class Planner(object):
         self.listed = {}
         self.accepted = {}
         self.names = {}
+        self.noted = []       # item paths the lists told about, forgotten when the plan is made
+        self.workers = 1
 
     # ------------------------------------------------------------------ steps
     def check(self):
@@ -275,47 +272,63 @@ class Planner(object):
         return [kind for kind in ORDER if kind in wanted]
 
     def read_lists(self):
-        for kind in self.kinds_to_list():
+        """Each kind's list, read side by side; what they show about the declared names spares their reads."""
+        kinds = self.kinds_to_list()
+
+        def read(kind):
             try:
-                self.listed[kind] = _listing(self.ctx.client, kind)
+                return listing(self.ctx.client, kind)[0]
             except ApiError as exc:
+                return exc
+
+        for kind, found in zip(kinds, run_waves([kinds], read, self.workers)[0]):
+            if isinstance(found, ApiError):
                 if self.options.prune[kind] or (self.options.list_kinds is not None and kind in self.options.list_kinds):
-                    raise PlanError('The %s of the organisation cannot be listed: %s' % (PLURAL[kind], exc))
+                    raise PlanError('The %s of the organisation cannot be listed: %s' % (PLURAL[kind], found))
                 # Without the list, each declared object is read by name (as rockit_apply does) and extras are unknown.
                 continue
-            res = KINDS[kind][2]
-            present = set(folded(item[res.id_field]) for item in self.listed[kind])
-            self.ctx.client.known_absent.update(res.item_path(name) for name in self.names[kind]
-                                                if name is not None and folded(name) not in present)
+            self.listed[kind] = found
+            self.noted.extend(note_listed(self.ctx.client, KINDS[kind][2], self.names[kind], found))
 
     def compare(self):
-        """Each declared object through its module's own code, in check mode, on a client that cannot write."""
+        """Each declared object through its module's own code, in check mode, on a client that cannot write.
+
+        The objects are read side by side (``concurrency``), kind after kind in dependency order; what comes back,
+        warnings and refusals included, is in the order of the declarations.
+        """
         ctx = Context(self.ctx.params, check_mode=True, diff_mode=True)
         ctx._client = ReadOnlyClient(self.ctx.client)
         ctx.no_log_values = self.ctx.no_log_values
-        entries, problems = {}, []
-        for kind in ORDER:
-            definition, key = KINDS[kind][0], KINDS[kind][1]
-            entries[kind] = []
-            for index, params in enumerate(self.accepted[kind]):
-                name = params[key]
-                entry = {'name': name, 'index': index, 'state': params.get('state', 'present')}
-                try:
-                    item = apply_one(ctx, definition, params)
-                except _WouldWrite:
-                    item = {'action': 'unknown'}
-                if item.get('failed'):
-                    if stops_the_rest(item):
-                        raise PlanError('Reading %s %s failed, so nothing can be planned: %s' % (kind, name, item.get('msg')))
-                    if self.options.fail_on_refusal or kind not in self.listed:
-                        problems.append('rockit_%s[%d] (%s): %s' % (PLURAL[kind], index, name, item.get('msg')))
-                        continue
-                    # Reported, not fatal: the object is missing, or it differs in a way its module refuses to change.
-                    exists = folded(name) in set(folded(o[KINDS[kind][2].id_field]) for o in self.listed[kind])
-                    entry['refused'] = item.get('msg')
-                    item = {'action': 'updated' if exists else ('unchanged' if entry['state'] == 'absent' else 'created')}
-                self._classify(kind, params, item, entry)
-                entries[kind].append(entry)
+        entries, problems = dict((kind, []) for kind in ORDER), []
+
+        def work(entry):
+            kind, index, params = entry
+            try:
+                return run_one(ctx, KINDS[kind][0], params)
+            except _WouldWrite:
+                return {'action': 'unknown'}, None
+
+        def done(entry, outcome):
+            kind, index, params = entry
+            item, sub = outcome
+            absorb(ctx, sub)
+            name = params[KINDS[kind][1]]
+            plan_entry = {'name': name, 'index': index, 'state': params.get('state', 'present')}
+            if item.get('failed'):
+                if stops_the_rest(item):
+                    raise PlanError('Reading %s %s failed, so nothing can be planned: %s' % (kind, name, item.get('msg')))
+                if self.options.fail_on_refusal or kind not in self.listed:
+                    problems.append('rockit_%s[%d] (%s): %s' % (PLURAL[kind], index, name, item.get('msg')))
+                    return
+                # Reported, not fatal: the object is missing, or it differs in a way its module refuses to change.
+                exists = folded(name) in set(folded(o[KINDS[kind][2].id_field]) for o in self.listed[kind])
+                plan_entry['refused'] = item.get('msg')
+                item = {'action': 'updated' if exists else ('unchanged' if plan_entry['state'] == 'absent' else 'created')}
+            self._classify(kind, params, item, plan_entry)
+            entries[kind].append(plan_entry)
+
+        waves = [[(kind, index, params) for index, params in enumerate(self.accepted[kind])] for kind in ORDER]
+        run_waves(waves, work, self.workers, stop=lambda outcome: stops_the_rest(outcome[0]), done=done)
         for warning in ctx.warnings:
             self.ctx.warn(warning)
         if problems:
@@ -474,8 +487,15 @@ class Planner(object):
         self.check()
         if self.options.before_reads is not None:
             self.options.before_reads()
-        self.read_lists()
-        entries = self.compare()
+        self.workers = self.options.concurrency
+        if self.workers > 1:
+            self.ctx.client.in_flight.widen(self.workers)
+        try:
+            self.read_lists()
+            entries = self.compare()
+        finally:
+            if self.noted:
+                self.ctx.client.forget(self.noted)
         plan = {}
         for kind in ORDER:
             key = KINDS[kind][1]
@@ -539,7 +559,7 @@ def run_plan(ctx):
     options = PlanOptions(prune=p['prune'], exclude=p['exclude'], max_deletions=p['prune_max_deletions'],
                           allow_content_loss=p['prune_allow_content_loss'], protected_users=p['protected_users'] or (),
                           list_kinds=[SINGULAR[k] for k in kinds] if kinds is not None else None,
-                          fail_on_refusal=p['fail_on_refusal'])
+                          fail_on_refusal=p['fail_on_refusal'], concurrency=concurrency_of(ctx))
     username = p.get('edge_username') or getattr(ctx.client, 'username', None)
     preflight = None
     if p['preflight'] and not username:
@@ -631,6 +651,7 @@ PLAN_MODULE_OPTIONS = dict(
     fail_on_refusal=dict(type='bool', default=True),
     preflight=dict(type='bool', default=False),
     requires=dict(type='list', elements='str', default=[]),
+    concurrency=concurrency_option(),
 )
 
 PLAN_MODULE = ModuleDef('rockit_plan', PLAN_MODULE_OPTIONS, run_plan, nested_secrets=KIND_PLURALS, secret_names=SECRET_OPTION_NAMES)

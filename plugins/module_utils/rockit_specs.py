@@ -68,6 +68,7 @@ ROLE = Resource(
     defaults={'label': '', 'permissions': dict.fromkeys(PERMISSION_MAX, 0)},
     constraints={'name': NAME, 'label': LABEL},   # permissions: PERMISSION_MAX
     permission='roles',
+    list_record=('label', 'permissions'),
     assumptions={
         '': '4 (Roles)', 'read': READ_ONE, 'create': CREATE_ANSWER,
         'permissions': '4 (Roles: a permissions object in a create or patch is the whole map; resources not sent are 0)',
@@ -104,6 +105,8 @@ USER = Resource(
         'password': PASSWORD, 'oldPW': Text(1, 128, secret=True), 'newPW': PASSWORD,
     },
     permission='beUsers',
+    list_record=('type', 'roles'),
+    list_record_by=('type', {'user': ('email', 'firstname', 'surname', 'title'), 'machine': ('label',)}),
 )
 USER_TYPE = 'type'                      # read-only: 'user' or 'machine'
 USER_TYPE_HUMAN = 'user'
@@ -131,6 +134,7 @@ APP = Resource(
         'deployments': Names(DEPLOYMENT_NAME, 100, 'deployment names'),
     },
     permission='apps',
+    list_record=('label', 'maxBuilds', 'deployments'),
     assumptions={
         '': '7 (Apps)', 'read': READ_ONE, 'create': CREATE_ANSWER,
         'deployments': '7 (Apps: deployments lists the deployments the app is registered on, and an empty list publishes it to '
@@ -157,6 +161,7 @@ DEPLOYMENT = Resource(
         'downloadAuth.key': SECRET,
     },
     permission='deployments',
+    list_record=('originPrefix', 'origin.type', 'origin.endpoint', 'downloadAuth'),
     secret_fields=('credentials', 'key', 'accessKeyId', 'secretAccessKey', 'keyName'),
     assumptions={
         '': '6 (Deployments)', 'read': READ_ONE, 'create': CREATE_ANSWER,
@@ -205,6 +210,9 @@ SUBSCRIPTION = Resource(
                                         'or a channel id such as C0123456789'),
     },
     permission='subscriptions',
+    # the list's (name, event) records, aggregated into one object per name
+    list_record=('sender', 'events', 'type'),
+    list_record_by=('type', {'webhook': ('webhook',), 'slack': ('slack',)}),
 )
 SUBSCRIPTION_ORG = 'orgName'             # read-only: the organisation (filled in from the connection in check mode)
 SUBSCRIPTION_SENDERS = ('dltar', 'mkraw', 'deploy')

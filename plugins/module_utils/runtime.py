@@ -164,8 +164,11 @@ def execute(definition, ctx):
 
 
 def _written(ctx):
-    """How many writes the run's client has had accepted so far (0 before it exists)."""
-    return getattr(ctx._client, 'written', 0) if ctx._client is not None else 0
+    """How many writes the run's client has had accepted so far for this thread (0 before it exists).
+
+    Per thread: when objects run side by side on one client, the writes of the others do not make this one changed.
+    """
+    return getattr(ctx._client, 'written_here', 0) if ctx._client is not None else 0
 
 
 def write_secret_file(path, content, mode=0o600):

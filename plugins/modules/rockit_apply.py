@@ -10,17 +10,18 @@ version_added: 1.0.0
 description:
   - Applies a list of objects of one kind, each with the options its own module takes
     (M(rockitplay.edge.rockit_deployment), M(rockitplay.edge.rockit_role), M(rockitplay.edge.rockit_user),
-    M(rockitplay.edge.rockit_app) or M(rockitplay.edge.rockit_subscription)), one after another, with the same
-    results as that module would return for each.
+    M(rockitplay.edge.rockit_app) or M(rockitplay.edge.rockit_subscription)), up to O(concurrency) side by side, with
+    the same results as that module would return for each.
   - Use it instead of a C(loop) over a module when there are many objects. A looped task costs Ansible a task's work
     per item (every option templated anew, a result per item sent to the display); this task does that once.
     On 500 objects it is several times faster than the loop; see the collection's performance guide.
   - Every object is checked first (option types, required options, choices, the input checks of its module and the
     Edge's field constraints, with the same function as M(rockitplay.edge.rockit_validate)); if any object is invalid,
     the task fails listing all of them and sends nothing.
-  - The objects are applied in the order given. The failure of one object does not stop the others; the task then
-    fails and lists the failed objects. A failure that every later object would repeat (no answer from the Edge,
-    authentication refused, HTTP 429 or 5xx after the retries) skips the rest, reported as not attempted.
+  - The results are in the order given, and so are the lines shown for them. The failure of one object does not stop
+    the others; the task then fails and lists the failed objects. A failure that every later object would repeat (no
+    answer from the Edge, authentication refused, HTTP 429 or 5xx after the retries) skips the objects not yet
+    started, reported as not attempted (those already under way finish).
   - "Each changed or failed object is shown on a line of its own, for example C([localhost] user ci_bot: created): as it
     is done on the controller, when the task ends on another host. Unchanged objects are shown with C(-v)."
   - When the task runs on the controller (a local connection, or C(delegate_to=localhost)), the objects are applied
@@ -28,8 +29,10 @@ description:
     all objects share one HTTP session (and one login).
   - With 10 objects or more, the kind's list is read first (one request per 1000 objects) and an object it does not
     hold is created without being read by name first, so a new organisation costs one write per object and no read.
-    Existing objects are read by name and compared. If another client creates an object meanwhile, the create is
-    refused with HTTP 409 and the object is read and compared instead, with a warning.
+    An existing object whose list record carries every field the collection manages for its kind is compared with
+    that record; any other is read by name (see the API assumptions page, "Lists that stand in for reads"). If
+    another client creates an object meanwhile, the create is refused with HTTP 409 and the object is read and
+    compared instead, with a warning.
   - Secrets the Edge returns once (a new machine user's API key, a new subscription's signing secret) are in the
     registered result only; when the task returns one, its output shows the other objects' results and hides that
     object's result and the task's diff.
@@ -67,6 +70,21 @@ options:
         the display).
       - Written on the host that runs the task (the controller with a local connection). Not written in check mode.
     type: path
+    version_added: 1.0.0
+  concurrency:
+    description:
+      - How many objects are applied side by side, on one HTTP session (one login). Over a network most of the time of
+        an object is the round trip to the Edge, so applying several at once shortens the task by about this factor.
+      - The objects of one task never depend on each other. The kinds keep their order across tasks (deployments and
+        roles before the apps and users that name them, deletions in the reverse order), as the role
+        C(rockitplay.edge.bootstrap) does.
+      - The requests of all objects share the client's rate limit (O(rate_limit)) and its bound on the requests in
+        flight, which halves on each HTTP 429 and grows back gradually; a 429 is waited out as its C(Retry-After) says,
+        within O(max_retry_wait), and the other objects wait with it.
+      - V(1) applies one object after another.
+      - If not set, the value of the E(ROCKIT_CONCURRENCY) environment variable is used, else V(16).
+    type: int
+    default: 16
     version_added: 1.0.0
 extends_documentation_fragment:
   - rockitplay.edge.connection

@@ -170,13 +170,27 @@ options:
       - The API keys file that will receive the keys of new machine users (see M(rockitplay.edge.rockit_apply)). When a
         user is to be created, the file's directory and writability are checked here, before anything is written.
     type: path
+  concurrency:
+    description:
+      - How many declared objects (and kinds' lists) are read side by side, on one HTTP session. Over a network most of
+        the time of a read is the round trip, so reading several at once shortens the plan by about this factor.
+      - The requests of all of them share the client's rate limit (O(rate_limit)) and its bound on the requests in
+        flight, which halves on each HTTP 429 and grows back gradually; the plan, its warnings and its refusals are in
+        the order of the declarations, whatever the order the answers come in.
+      - V(1) reads one object after another.
+      - If not set, the value of the E(ROCKIT_CONCURRENCY) environment variable is used, else V(16).
+    type: int
+    default: 16
+    version_added: 1.0.0
 extends_documentation_fragment:
   - rockitplay.edge.connection
   - rockitplay.edge.attributes
   - rockitplay.edge.attributes.info_module
 notes:
   - The objects in the declarations may hold secrets (passwords, origin credentials); they are never returned or shown.
-  - The plan reads each kind's list once and each declared object that exists once; nothing else.
+  - The plan reads each kind's list once, and each declared object that exists once unless the list already carries
+    every field the collection manages for that kind (see the API assumptions page, "Lists that stand in for reads");
+    nothing else.
 seealso:
   - module: rockitplay.edge.rockit_apply
   - module: rockitplay.edge.rockit_report

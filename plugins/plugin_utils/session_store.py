@@ -127,6 +127,17 @@ class SharedSessions(object):
                 data.setdefault('releases', {})[url] = release
                 self._write(data)
 
+    def rate(self, url):
+        """The request rate the tasks of this run learnt from the Edge's 429 answers, or None."""
+        with self.locked():
+            return (self._read().get('rates') or {}).get(url)
+
+    def remember_rate(self, url, rate):
+        with self.locked():
+            data = self._read()
+            data.setdefault('rates', {})[url] = rate
+            self._write(data)
+
     def records(self):
         with self.locked():
             return dict(self._read().get('logins') or {})

@@ -7,6 +7,7 @@ copy of the collection; the shared helpers of ``tests/tools`` (module_runner, ta
 import json
 import os
 import sys
+import threading
 
 import pytest
 import requests
@@ -25,12 +26,17 @@ class FakeEdge(BaseAdapter):
         super(FakeEdge, self).__init__()
         self.routes = []
         self.calls = []
+        self.lock = threading.Lock()   # objects applied side by side send from several threads
 
     def add(self, method, path, status=200, body=None, headers=None, raw=None, exc=None, times=1):
         self.routes.append({'method': method, 'path': path, 'status': status, 'body': body, 'headers': headers or {},
                             'raw': raw, 'exc': exc, 'times': times})
 
     def send(self, request, **kwargs):  # pylint: disable=arguments-differ
+        with self.lock:
+            return self._send(request)
+
+    def _send(self, request):
         url = requests.utils.urlparse(request.url)
         body = json.loads(request.body) if request.body else None
         self.calls.append({'method': request.method, 'path': url.path, 'query': url.query, 'body': body,

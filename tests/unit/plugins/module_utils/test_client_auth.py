@@ -191,14 +191,52 @@ def test_admin_request_without_admin_token(make_client):
 # ---------------------------------------------------------------- retries: one layer, one budget
 @pytest.mark.parametrize('retries', [0, 1, 3])
 @pytest.mark.parametrize('status, headers, method', [
-    (500, {}, 'GET'), (502, {}, 'DELETE'), (503, {}, 'GET'), (429, {}, 'POST'), (429, {'Retry-After': '1'}, 'GET'),
-    (503, {'Retry-After': '1'}, 'POST'),
+    (500, {}, 'GET'), (502, {}, 'DELETE'), (503, {}, 'GET'), (429, {}, 'POST'), (503, {'Retry-After': '1'}, 'POST'),
 ])
 def test_attempts_never_exceed_retries_plus_one(make_client, fake, retries, status, headers, method):
     fake.add(method, '/be/v1/roles/x', status=status, headers=headers, body={'status': 'failed'}, times=100)
     with pytest.raises(ApiError):
         make_client(retries=retries).request(method, '/be/v1/roles/x')
     assert len(fake.calls) == retries + 1
+
+
+@pytest.mark.parametrize('retries', [0, 3])
+def test_rate_limit_with_retry_after_is_waited_out_within_max_retry_wait(make_client, fake, retries):
+    # A 429 with Retry-After: not carried out, and the Edge says when to come back; bounded by the time, not by retries.
+    fake.add('GET', '/be/v1/roles/x', status=429, headers={'Retry-After': '2'}, body={'code': 429}, times=100)
+    client = make_client(retries=retries, max_retry_wait=7)
+    with pytest.raises(ApiError, match='after 6 seconds of waiting already.*max_retry_wait=7'):
+        client.request('GET', '/be/v1/roles/x')
+    assert len(fake.calls) == 4 and client.sleeps == [2.0, 2.0, 2.0]
+    fake.add('GET', '/be/v1/roles/y', status=429, headers={'Retry-After': '1'}, body={'code': 429}, times=5)
+    fake.add('GET', '/be/v1/roles/y', body={'role': {'name': 'y'}})
+    assert make_client(retries=retries, max_retry_wait=7).get('/be/v1/roles/y') == {'role': {'name': 'y'}}
+
+
+def test_a_rate_limit_holds_back_the_other_threads(make_client, fake):
+    fake.add('GET', '/be/v1/roles/x', body={'role': {}}, times=5)
+    client = make_client()
+    client._hold_for(30.0)
+    client.get('/be/v1/roles/x')        # the thread that met the 429 waits in its own retry, not again here
+    assert client.sleeps == []
+    waits = []
+    thread = threading.Thread(target=lambda: waits.append(client.get('/be/v1/roles/x')))
+    thread.start()
+    thread.join()
+    assert len(client.sleeps) == 1 and 29.0 < client.sleeps[0] <= 30.0 and client.holds == 1
+
+
+def test_writes_are_counted_per_thread(make_client, fake):
+    fake.add('POST', '/be/v1/roles', body={'role': {'name': 'r'}}, times=5)
+    client = make_client()
+    client.request('POST', '/be/v1/roles', {'name': 'r'})
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append((client.written_here, client.request('POST', '/be/v1/roles', {}),
+                                                          client.written_here)))
+    thread.start()
+    thread.join()
+    assert seen[0][0] == 0 and seen[0][2] == 1
+    assert client.written == 2 and client.written_here == 1
 
 
 def test_garbled_reads_and_expired_tokens_share_the_budget(make_client, fake):
@@ -427,3 +465,27 @@ def test_a_credential_the_task_sets_wins_over_one_only_the_environment_holds():
     assert client_mod._task_credentials_win(dict(both_task), environ) == both_task
     with pytest.raises(ConfigError, match='Only one way to authenticate'):
         client_mod.EdgeClient('https://edge.example.com', edge_org='o', edge_username='u', **both_task)
+
+
+def test_a_rate_is_learnt_from_the_429_answers_and_shared_with_later_tasks(make_client, fake, store):
+    clock = FakeClock()
+    fake.add('GET', '/be/v1/roles/x', status=429, headers={'Retry-After': '1'}, body={'code': 429}, times=1)
+    fake.add('GET', '/be/v1/roles/x', body={'role': {}}, times=10)
+    fake.add('GET', '/be/v1/roles/x', status=429, headers={'Retry-After': '1'}, body={'code': 429}, times=1)
+    fake.add('GET', '/be/v1/roles/x', body={'role': {}}, times=40)
+    client = make_client(clock=clock, sleep=clock.sleep, session_store=store)
+    client.get('/be/v1/roles/x')             # 429, waited out (1 s), then admitted
+    for _round in range(9):
+        clock.now += 0.1
+        client.get('/be/v1/roles/x')
+    assert client.rate_limit is None         # one 429 alone teaches nothing
+    clock.now += 0.1
+    client.get('/be/v1/roles/x')             # 10 admitted in 2 s since the first 429
+    assert client.rate_changes == 1 and abs(client.rate_limit - 5.0) < 0.01
+    assert abs(store.rate(client.base) - 5.0) < 0.01
+    for _round in range(10):
+        client.get('/be/v1/roles/x')         # spaced by the learnt rate; it grows by 5 % per second's worth
+    assert 5.2 < client.rate_limit < 5.6 and clock.now > 103.0
+    later = make_client(clock=clock, sleep=clock.sleep, session_store=store)
+    assert 5.2 < later.rate_limit < 5.6      # a later task of the run starts at it
+    assert make_client(rate_limit=0, session_store=store).rate_limit is None  # the option wins

@@ -55,9 +55,9 @@ def test_each_object_is_compared_by_its_modules_code_and_nothing_is_written(fake
     assert roles['apply'] == [1, 2]
     assert roles['extra'] == ['Stray'] and roles['ignored'] == [{'name': 'Administrators', 'reason': 'every organisation has it'}]
     assert roles['prune'] == [] and roles['remove'] == []
-    # one list, one read per existing declared object; the missing one is known from the list
-    assert [(c['method'], c['path']) for c in fake.calls] == [
-        ('GET', '/be/v1/roles'), ('GET', '/be/v1/roles/RA'), ('GET', '/be/v1/roles/rb'), ]
+    # one list; RA is taken from it (a role's list record carries every managed field), rb is read by name (the list
+    # spells it RB), the missing RC is known from the list
+    assert [(c['method'], c['path']) for c in fake.calls] == [('GET', '/be/v1/roles'), ('GET', '/be/v1/roles/rb')]
     assert result['summary']['roles'] == {'missing': ['RC'], 'changed': ['rb'], 'unchanged': ['RA'], 'not_comparable': [],
                                           'extra': ['Stray'], 'delete': []}
     assert [(d['name'], d['status']) for d in result['drift']] == [('rb', 'changed'), ('RC', 'missing'), ('Stray', 'extra')]
@@ -210,3 +210,48 @@ def test_the_module_returns_the_plan_and_fails_with_readable_text(fake, make_cli
     result = execute(PLAN_MODULE, ctx)
     assert result['changed'] is False and result['plan']['organisation'] == 'ExampleOrg'
     assert result['drift'] is True and result['plan']['summary']['roles']['extra'] == ['Unused']
+
+
+# ---------------------------------------------------------------- lists that stand in for reads; objects side by side
+def test_a_list_record_stands_in_for_a_read_only_when_it_carries_every_managed_field():
+    from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
+    assert specs.ROLE.list_item_complete(role('RA', 'x'))
+    assert not specs.ROLE.list_item_complete({'name': 'RA', 'label': 'x'})          # no permissions
+    assert specs.USER.list_item_complete(user('bot')) and specs.USER.list_item_complete(user('jane', machine=False))
+    human = user('jane', machine=False)
+    del human['email']
+    assert not specs.USER.list_item_complete(human)                                    # a person's record lacks its e-mail
+    assert not specs.USER.list_item_complete(dict(user('bot'), type='robot'))          # a type the rule does not know
+    assert specs.SUBSCRIPTION.list_item_complete({'name': 's', 'sender': 'deploy', 'events': ['end'], 'type': 'slack',
+                                                  'slack': {'channelId': '#x'}})
+    assert not specs.SUBSCRIPTION.list_item_complete({'name': 's', 'sender': 'deploy', 'events': ['end'], 'type': 'webhook'})
+    deployment = {'name': 'd', 'originPrefix': '', 'origin': {'type': 's3', 'endpoint': 'h'}, 'downloadAuth': None}
+    assert specs.DEPLOYMENT.list_item_complete(deployment)
+    assert not specs.DEPLOYMENT.list_item_complete(dict(deployment, origin={'type': 's3'}))
+    assert specs.APP.list_item_complete({'name': 'a', 'label': '', 'maxBuilds': 5, 'deployments': []})
+    assert not specs.APP.list_item_complete({'name': 'a', 'label': '', 'maxBuilds': 5})
+
+
+def test_an_incomplete_list_record_is_read_by_name(fake, make_client):
+    listing(fake, 'roles', [role('RA', 'same'), {'name': 'RB', 'label': 'old'}])
+    one(fake, 'roles', role('RB', 'old'))
+    result = plan(make_client, {'roles': [{'name': 'RA', 'label': 'same'}, {'name': 'RB', 'label': 'new'}]})
+    assert [(e['name'], e['action']) for e in result['kinds']['roles']['declared']] == [('RA', 'unchanged'), ('RB', 'updated')]
+    assert [(c['method'], c['path']) for c in fake.calls] == [('GET', '/be/v1/roles'), ('GET', '/be/v1/roles/RB')]
+
+
+@pytest.mark.parametrize('concurrency', [1, 4])
+def test_reading_side_by_side_plans_the_same_in_the_same_order(fake, make_client, concurrency):
+    listing(fake, 'roles', [role('R%02d' % i, 'old' if i % 3 else 'same') for i in range(12)])
+    listing(fake, 'users', [user('bot_%02d' % i, roles=['R%02d' % i]) for i in range(9)])
+    declared = {'roles': [{'name': 'R%02d' % i, 'label': 'same'} for i in range(14)],
+                'users': [{'username': 'bot_%02d' % i, 'type': 'machine', 'label': 'bot_%02d' % i, 'roles': ['R%02d' % (i % 4)]}
+                          for i in range(10)]}
+    result = plan(make_client, declared, concurrency=concurrency)
+    roles, users = result['kinds']['roles']['declared'], result['kinds']['users']['declared']
+    assert [e['name'] for e in roles] == ['R%02d' % i for i in range(14)]
+    assert [e['action'] for e in roles] == ['unchanged' if i % 3 == 0 else 'updated' for i in range(12)] + ['created'] * 2
+    assert [e['name'] for e in users] == ['bot_%02d' % i for i in range(10)]
+    assert [e['action'] for e in users] == ['unchanged' if i % 4 == i else 'updated' for i in range(9)] + ['created']
+    # the two lists (read side by side, in either order) and no read by name: their records carry every managed field
+    assert sorted((c['method'], c['path']) for c in fake.calls) == [('GET', '/be/v1/roles'), ('GET', '/be/v1/users')]

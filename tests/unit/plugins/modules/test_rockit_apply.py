@@ -18,21 +18,27 @@ def role(name, label):
     return {'status': 'success', 'role': {'name': name, 'label': label, 'permissions': {}}}
 
 
-def test_each_object_is_applied_once_and_results_keep_their_order(fake, monkeypatch):
+@pytest.mark.parametrize('concurrency', [1, 8])
+def test_each_object_is_applied_once_and_results_keep_their_order(fake, monkeypatch, concurrency):
     fake.add('GET', '/be/v1/roles/RA', body=role('RA', 'same'))
     fake.add('GET', '/be/v1/roles/RB', status=404, body=NOT_FOUND)
     fake.add('POST', '/be/v1/roles', body=role('RB', 'new'))
     fake.add('GET', '/be/v1/roles/RC', body=role('RC', 'old'))
     fake.add('PATCH', '/be/v1/roles', body=role('RC', 'new'))
-    result = run(fake, monkeypatch, kind='role', objects=[{'name': 'RA', 'label': 'same'}, {'name': 'RB', 'label': 'new'},
-                                                          {'name': 'RC', 'label': 'new'}])
+    result = run(fake, monkeypatch, kind='role', concurrency=concurrency,
+                 objects=[{'name': 'RA', 'label': 'same'}, {'name': 'RB', 'label': 'new'}, {'name': 'RC', 'label': 'new'}])
     assert [r['name'] for r in result['results']] == ['RA', 'RB', 'RC']
     assert [r['action'] for r in result['results']] == ['unchanged', 'created', 'updated']
     assert result['changed'] is True and not result.get('failed')
     assert result['counts'] == {'created': 1, 'updated': 1, 'replaced': 0, 'deleted': 0, 'unchanged': 1, 'failed': 0, 'skipped': 0}
     assert [d['after']['label'] for d in result['diff']] == ['new', 'new']
-    assert [(c['method'], c['path']) for c in fake.calls] == [
-        ('GET', '/be/v1/roles/RA'), ('GET', '/be/v1/roles/RB'), ('POST', '/be/v1/roles'), ('GET', '/be/v1/roles/RC'), ('PATCH', '/be/v1/roles')]
+    calls = [(c['method'], c['path']) for c in fake.calls]
+    expected = [('GET', '/be/v1/roles/RA'), ('GET', '/be/v1/roles/RB'), ('POST', '/be/v1/roles'), ('GET', '/be/v1/roles/RC'),
+                ('PATCH', '/be/v1/roles')]
+    # one after another: this order; side by side: the same requests, each object's own in its order
+    assert calls == expected if concurrency == 1 else sorted(calls) == sorted(expected)
+    assert calls.index(('GET', '/be/v1/roles/RB')) < calls.index(('POST', '/be/v1/roles'))
+    assert calls.index(('GET', '/be/v1/roles/RC')) < calls.index(('PATCH', '/be/v1/roles'))
 
 
 def test_check_mode_predicts_and_writes_nothing(fake, monkeypatch):
@@ -67,7 +73,8 @@ def test_an_object_failure_does_not_stop_the_others(fake, monkeypatch):
 
 def test_a_failure_every_object_would_repeat_skips_the_rest(fake, monkeypatch):
     fake.add('GET', '/be/v1/roles/RA', status=403, body={'status': 'failed', 'error': 'forbidden', 'message': 'no'})
-    result = run(fake, monkeypatch, kind='role', objects=[{'name': 'RA'}, {'name': 'RB'}, {'name': 'RC'}])
+    # one after another (concurrency 1): the objects after the failure are not attempted
+    result = run(fake, monkeypatch, kind='role', concurrency=1, objects=[{'name': 'RA'}, {'name': 'RB'}, {'name': 'RC'}])
     assert result['failed'] and '(2 not attempted)' in result['msg']
     assert [r.get('skipped', False) for r in result['results']] == [False, True, True]
     assert len(fake.calls) == 1
@@ -80,7 +87,8 @@ def test_passwords_and_new_api_keys_stay_out_of_the_output_but_in_the_result(fak
     fake.add('GET', '/be/v1/users/bot', status=404, body=NOT_FOUND)
     fake.add('POST', '/be/v1/users', body={'status': 'success', 'user': {'username': 'bot', 'type': 'machine', 'label': 'Bot'},
                                            'apiKey': 'issued-key-0042'})
-    result = run(fake, monkeypatch, kind='user', objects=[
+    # one after another: the scripted answers to POST /be/v1/users come in the order they were added
+    result = run(fake, monkeypatch, kind='user', concurrency=1, objects=[
         {'username': 'jdoe', 'email': 'j@example.com', 'first_name': 'J', 'surname': 'D', 'password': 'Pa55-word-xyz'},
         {'username': 'bot', 'type': 'machine', 'label': 'Bot'}])
     text = json.dumps(result)

@@ -23,7 +23,8 @@ def test_every_new_key_is_filed_under_its_organisation(fake, monkeypatch, tmp_pa
     path.write_text('OtherOrg:\n  bot_a:\n    api_key: other-key\n')
     created(fake, 'bot_a', 'key-a-123456')
     created(fake, 'bot_b', 'key-b-123456')
-    result = run_module(rockit_apply, fake, monkeypatch, kind='user', objects=BOTS, api_keys_file=str(path))
+    # one after another: the scripted answers to POST /be/v1/users come in the order they were added
+    result = run_module(rockit_apply, fake, monkeypatch, kind='user', objects=BOTS, api_keys_file=str(path), concurrency=1)
     assert not result.get('failed'), result
     data = yaml.safe_load(path.read_text())
     assert data['OtherOrg'] == {'bot_a': {'api_key': 'other-key'}}
@@ -50,7 +51,7 @@ def test_a_key_that_cannot_be_written_stays_in_the_result_and_the_failure_says_w
     (tmp_path / 'keys.yml.lock').mkdir()  # the lock cannot be taken: the write fails after the check passed
     created(fake, 'bot_a', 'key-a-123456')
     created(fake, 'bot_b', 'key-b-123456')
-    result = run_module(rockit_apply, fake, monkeypatch, kind='user', objects=BOTS, api_keys_file=str(path))
+    result = run_module(rockit_apply, fake, monkeypatch, kind='user', objects=BOTS, api_keys_file=str(path), concurrency=1)
     assert result['failed'] and result['api_keys_file_failed']
     assert [r['api_key'] for r in result['results']] == ['key-a-123456', 'key-b-123456']
     assert 'The new API keys of bot_a, bot_b could not be written to %s' % path in result['msg']
