@@ -363,7 +363,9 @@ class Planner(object):
             return None
         key = KINDS[kind][2].id_field
         declared = set(folded(n) for n in self.names[kind] if n is not None)
-        return [item for item in self.listed[kind] if folded(item[key]) not in declared]
+        # by name, not in the list's order (which is the order of creation, and objects are created side by side)
+        return sorted((item for item in self.listed[kind] if folded(item[key]) not in declared),
+                      key=lambda item: (folded(item[key]), str(item[key])))
 
     def _ignored_reason(self, kind, name):
         """Why an undeclared object is outside the declaration (never extra, never pruned), or None."""

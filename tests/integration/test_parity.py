@@ -103,7 +103,8 @@ def test_fast_path_and_module_path_give_the_same_results(playbook, parity_edge, 
     replacements = ((str(tmp_path / 'fast'), '<run>'), (str(tmp_path / 'module'), '<run>'))
     found = compare_runs(fast.results, module.results, replacements)
     assert not found, 'ansible-core %s: the paths differ\n%s' % (version, report(found))
-    assert request_log(fast_log, replacements) == request_log(module_log, replacements)
+    # the same requests; their order within a task varies, as objects are applied side by side
+    assert sorted(request_log(fast_log, replacements)) == sorted(request_log(module_log, replacements))
 
     # the fast run took the fast path, except where it must step aside
     taken = _paths_taken(fast)
