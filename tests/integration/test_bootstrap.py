@@ -166,7 +166,7 @@ def add_undeclared(edge):
                                               'webhook': {'url': 'https://stray.example.com/hook'}}, expect=200)
 
 
-STRAYS = {'deployments': ['stray_dep'], 'roles': ['stray_role'], 'users': ['stray_user', 'stray_bot'],
+STRAYS = {'deployments': ['stray_dep'], 'roles': ['stray_role'], 'users': ['stray_bot', 'stray_user'],
           'apps': ['stray_app'], 'subscriptions': ['stray_sub']}
 ALL_PRUNE = dict((kind, True) for kind in KINDS)
 # Pruning apps and deployments destroys published content: it needs its own consent.

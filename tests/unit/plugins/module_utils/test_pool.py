@@ -106,14 +106,22 @@ def test_a_stop_with_workers_lets_the_started_finish_and_skips_the_rest():
         return 'stop' if item == stop_item else result
 
     items = list(range(8))
+    stop_seen = threading.Event()
+
+    def stop(result):
+        if result == 'stop':
+            stop_seen.set()     # the pool records the stop before any other worker takes its next object
+            return True
+        return False
 
     def run():
-        results_holder.append(run_all(items, work, workers=2, stop=lambda r: r == 'stop', skip=lambda item: 'skipped'))
+        results_holder.append(run_all(items, work, workers=2, stop=stop, skip=lambda item: 'skipped'))
 
     runner = threading.Thread(target=run)
     runner.start()
-    # 0 and 1 start; 1 stops the run while 0 is still under way; 0 then finishes
+    # 0 and 1 start; 1 stops the run while 0 is still under way; 0 is released once the stop was seen, then finishes
     release_in(gate, [1]).join()
+    assert stop_seen.wait(300), 'the stop was never seen'
     release_in(gate, [0]).join()
     runner.join(300)
     assert not runner.is_alive() and results_holder, 'the pool did not finish'
