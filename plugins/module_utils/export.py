@@ -15,7 +15,6 @@ placeholder, so an exported object can be compared and kept, but not created, un
 import fnmatch
 import os
 import re
-import tempfile
 
 try:
     import yaml
@@ -24,6 +23,7 @@ except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
     HAS_YAML = False
 
 from ansible_collections.rockitplay.edge.plugins.module_utils import rockit_specs as specs
+from ansible_collections.rockitplay.edge.plugins.module_utils.files import replace_atomically
 from ansible_collections.rockitplay.edge.plugins.module_utils.engine import PLACEHOLDER_MARK, get_path, read
 from ansible_collections.rockitplay.edge.plugins.module_utils.role import OPERATIONS
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
@@ -257,18 +257,7 @@ def write_file(path, text):
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         raise ModuleFailure('dest: the directory %s does not exist (on the host that runs the task).' % directory)
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, 'w') as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    replace_atomically(path, text, 0o644)
     return True
 
 

@@ -21,7 +21,8 @@ key the Edge issued once and that is then lost cannot be read again.
 import datetime
 import errno
 import os
-import tempfile
+
+from ansible_collections.rockitplay.edge.plugins.module_utils.files import replace_atomically
 
 try:
     import fcntl
@@ -125,24 +126,6 @@ def _dump(data):
     return HEADER + body
 
 
-def _replace(path, text):
-    directory = os.path.dirname(path)
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, 'w') as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def _find(mapping, name):
     """The key of ``mapping`` that spells ``name`` without regard to case (Edge names are not case-sensitive), or ``name``."""
     for key in mapping:
@@ -188,7 +171,7 @@ def merge_keys(path, org, keys):
             entry = dict((k, v) for k, v in entry.items() if v is not None)
             entry.setdefault(FIELD_CREATED, now_utc())
             entries[_find(entries, user)] = entry
-        _replace(path, _dump(data))
+        replace_atomically(path, _dump(data), 0o600)
     return path
 
 
@@ -207,7 +190,7 @@ def remove_keys(path, org, users):
         if not entries:
             data.pop(org, None)
         if found:
-            _replace(path, _dump(data))
+            replace_atomically(path, _dump(data), 0o600)
     return len(found)
 
 

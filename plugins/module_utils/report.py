@@ -10,9 +10,9 @@ the plan holds none, and the results of an apply run are read for their names an
 import datetime
 import json
 import os
-import tempfile
 import xml.etree.ElementTree as ET
 
+from ansible_collections.rockitplay.edge.plugins.module_utils.files import replace_atomically
 from ansible_collections.rockitplay.edge.plugins.module_utils.runtime import ModuleDef, ModuleFailure
 
 REPORT_FORMAT = 'rockitplay.edge/report/v1'
@@ -293,18 +293,7 @@ def write_text(path, text, mode=0o644):
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         raise ModuleFailure('The directory %s of the report does not exist (on the host that runs the task).' % directory)
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.tmp', dir=directory)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, 'w') as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    replace_atomically(path, text, mode)
 
 
 def now_utc():
