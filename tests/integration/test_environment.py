@@ -56,7 +56,9 @@ def run_env(playbook, emu, tmp_path, check=False, extra=None, fast_path=True):
     return playbook(PLAYBOOK, emu, env=env, extra_vars=extra_vars, check=check, diff=True, fast_path=fast_path)
 
 
-@pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
+# both login flows on the fast path; the module path (which runs the same client) with the newest flow
+@pytest.mark.parametrize('admin_edge, fast_path', [(None, True), ('150', True), (None, False)], indirect=['admin_edge'],
+                         ids=['2026-flow-fast-path', '2025-flow-fast-path', '2026-flow-module-path'])
 def test_from_zero_then_nothing_then_teardown(playbook, admin_edge, tmp_path, fast_path):
     emu = admin_edge
     emu.clear()

@@ -59,9 +59,9 @@ GOOD = {
 }
 
 
-def module_tasks():
+def module_tasks(cases=None):
     tasks = []
-    for cid, module, _var, options, _fragments in CASES:
+    for cid, module, _var, options, _fragments in cases or CASES:
         tasks.append(mark_task('check_' + cid))
         tasks.append({'name': 'check_' + cid, 'rockitplay.edge.' + module: options, 'check_mode': True, 'ignore_errors': True})
         tasks.append(mark_task('validate_' + cid))
@@ -85,10 +85,10 @@ def role_tasks():
     return tasks
 
 
-def check_cases(run, edge, prefix):
+def check_cases(run, edge, prefix, cases=None):
     log = split_log(edge.requests())
     problems = []
-    for cid, _module, _var, _options, fragments in CASES:
+    for cid, _module, _var, _options, fragments in cases or CASES:
         name = prefix + cid
         entries = log.get(name)
         if entries is None:
@@ -107,16 +107,22 @@ def check_cases(run, edge, prefix):
     assert not problems, '\n'.join(problems)
 
 
+# The module path runs the same constraint tables: one case of each module proves it there (the parity suite compares
+# the paths on every module).
+MODULE_PATH_SAMPLE = [case for index, case in enumerate(CASES) if case[1] not in [c[1] for c in CASES[:index]]]
+
+
 @pytest.mark.parametrize('fast_path', [True, False], ids=['fast-path', 'module-path'])
 def test_check_mode_and_validate_refuse_every_constraint_before_any_request(playbook, edge, fast_path, record_property):
-    run = playbook(playbook_text(module_tasks()), edge, fast_path=fast_path, env=RUN_ENV)
+    cases = CASES if fast_path else MODULE_PATH_SAMPLE
+    run = playbook(playbook_text(module_tasks(cases)), edge, fast_path=fast_path, env=RUN_ENV)
     assert run.rc == 0, run
-    for cid, *_rest in CASES:
+    for cid, *_rest in cases:
         assert run.status('check_' + cid) == 'failed' and run.status('validate_' + cid) == 'failed', cid
-    check_cases(run, edge, 'check_')
-    check_cases(run, edge, 'validate_')
+    check_cases(run, edge, 'check_', cases)
+    check_cases(run, edge, 'validate_', cases)
     assert edge.requests() == [r for r in edge.requests() if r['path'].startswith('/be/v1/_mark/')]
-    record_property('constraints_refused', 2 * len(CASES))
+    record_property('constraints_refused', 2 * len(cases))
 
 
 def test_the_role_refuses_every_constraint_before_any_request(playbook, edge, record_property):
